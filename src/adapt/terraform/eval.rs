@@ -1,0 +1,561 @@
+//! Evaluation of Terraform expressions into model values.
+//!
+//! Within one module: literals, string templates, `var.*` (declared defaults), `local.*`,
+//! references to resources and data sources (kept as symbols: `aws_s3_bucket.logs.id` is "the id
+//! of that bucket", resolved to a link or a name later), the symbolic data sources
+//! (`aws_caller_identity`, `aws_region`, `aws_partition`), `aws_iam_policy_document`, operators,
+//! conditionals and the functions in [`super::functions`].
+//!
+//! Anything else evaluates to [`V::Unknown`] with the expression and the reason, never to a
+//! guess: a variable without a default, a module output, a `for` expression, an unsupported
+//! function.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{BinaryOperator, UnaryOperator};
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::template::{Element, Template};
+
+use super::body::{Block, Expr, ExprKind, Src};
+use super::functions;
+use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val};
+use crate::parse::{Node, NodeKind};
+use crate::source::Span;
+
+/// How deep expressions may nest in evaluation (locals referring to locals…).
+const MAX_EVAL_DEPTH: u32 = 64;
+
+/// A declared input variable.
+#[derive(Debug, Clone)]
+pub struct Variable<'a> {
+    pub default: Option<Expr<'a>>,
+    /// A value given by the caller (tfvars, `--var`): wins over the default.
+    pub value: Option<Val>,
+}
+
+/// Everything expressions of one module can refer to.
+pub struct Ctx<'a> {
+    pub scope: ScopeId,
+    pub variables: HashMap<&'a str, Variable<'a>>,
+    pub locals: HashMap<&'a str, Expr<'a>>,
+    /// `type.name` of every managed resource of the module.
+    pub resources: HashSet<String>,
+    /// `type.name` of every data source of the module.
+    pub data: HashMap<String, Block<'a>>,
+    /// The region of the default `aws` provider, when written literally.
+    pub region: Option<String>,
+    cache: RefCell<HashMap<String, Val>>,
+    active: RefCell<HashSet<String>>,
+    depth: RefCell<u32>,
+    /// Iterator variables of `dynamic` blocks and `for` expressions being evaluated.
+    pub iterators: RefCell<Vec<(String, Val)>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(scope: ScopeId) -> Ctx<'a> {
+        Ctx {
+            scope,
+            variables: HashMap::new(),
+            locals: HashMap::new(),
+            resources: HashSet::new(),
+            data: HashMap::new(),
+            region: None,
+            cache: RefCell::new(HashMap::new()),
+            active: RefCell::new(HashSet::new()),
+            depth: RefCell::new(0),
+            iterators: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The region symbol or literal for this module.
+    pub fn region_part(&self) -> Part {
+        match &self.region {
+            Some(r) => Part::Lit(r.clone()),
+            None => Part::Sym(Sym::Region),
+        }
+    }
+
+    pub fn eval(&self, e: Expr<'_>) -> Val {
+        {
+            let mut d = self.depth.borrow_mut();
+            if *d >= MAX_EVAL_DEPTH {
+                return Val::unknown(
+                    e.src.snippet(e.span()),
+                    "expression nests too deeply to evaluate",
+                    e.span(),
+                );
+            }
+            *d += 1;
+        }
+        let v = match e.kind {
+            ExprKind::Hcl(x) => self.eval_hcl(x, e.src, 0),
+            ExprKind::Json(n) => self.eval_json(n, e.src),
+        };
+        *self.depth.borrow_mut() -= 1;
+        v
+    }
+
+    fn unknown(&self, src: Src<'_>, span: Span, reason: impl Into<String>) -> Val {
+        Val::unknown(src.snippet(span), reason, span)
+    }
+
+    // --- JSON syntax ---
+
+    fn eval_json(&self, n: &Node, src: Src<'_>) -> Val {
+        let v = match &n.kind {
+            NodeKind::Null => V::Null,
+            NodeKind::Bool(b) => V::Bool(*b),
+            NodeKind::Number(s) => s.parse::<f64>().map_or_else(|_| V::Str(s.clone()), V::Num),
+            NodeKind::String(s) if s.contains("${") || s.contains("%{") => {
+                return self.eval_json_template(s, n.span, src);
+            }
+            NodeKind::String(s) => V::Str(s.clone()),
+            NodeKind::Array(items) => V::List(items.iter().map(|i| self.eval_json(i, src)).collect()),
+            NodeKind::Object(entries) => V::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), self.eval_json(v, src)))
+                    .collect(),
+            ),
+        };
+        Val::new(v, n.span)
+    }
+
+    /// A JSON string holding a template: parse it as HCL, offset into the file (exact unless the
+    /// string uses escapes before the interpolation).
+    fn eval_json_template(&self, s: &str, span: Span, src: Src<'_>) -> Val {
+        match hcl_edit::parser::parse_template(s) {
+            Ok(t) => {
+                let base = span.start + 1;
+                let mut val = self.eval_template(&t, src, base);
+                val.span = span;
+                val
+            }
+            Err(e) => self.unknown(src, span, format!("invalid template: {}", e.message())),
+        }
+    }
+
+    // --- native syntax ---
+
+    fn eval_hcl(&self, x: &Expression, src: Src<'_>, base: u32) -> Val {
+        let span = src.span(x.span(), base);
+        let v = match x {
+            Expression::Null(_) => V::Null,
+            Expression::Bool(b) => V::Bool(*b.value()),
+            Expression::Number(n) => V::Num(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::String(s) => V::Str(s.value().to_string()),
+            Expression::Array(a) => V::List(a.iter().map(|i| self.eval_hcl(i, src, base)).collect()),
+            Expression::Object(o) => {
+                let mut entries = Vec::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.value().to_string(),
+                        ObjectKey::Expression(ke) => {
+                            let kv = self.eval_hcl(ke, src, base);
+                            match kv.text().and_then(|t| t.as_lit().map(str::to_string)) {
+                                Some(s) => s,
+                                None => {
+                                    return self.unknown(src, span, "an object key cannot be evaluated");
+                                }
+                            }
+                        }
+                    };
+                    entries.push((key, self.eval_hcl(v.expr(), src, base)));
+                }
+                V::Map(entries)
+            }
+            Expression::StringTemplate(t) => {
+                let mut text = Text::default();
+                for el in t.iter() {
+                    if let Err(u) = self.template_element(el, src, base, &mut text) {
+                        return u;
+                    }
+                }
+                return Val::new(text.into_v(), span);
+            }
+            Expression::HeredocTemplate(h) => {
+                let mut val = self.eval_template(&h.template, src, base);
+                val.span = span;
+                return val;
+            }
+            Expression::Parenthesis(p) => return self.eval_hcl(p.inner(), src, base).respan(span),
+            Expression::Variable(v) => {
+                let name = v.value().as_str();
+                if let Some(val) = self.iterator(name) {
+                    return val.respan(span);
+                }
+                return self.unknown(src, span, format!("`{name}` is not known here"));
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval_hcl(&c.cond_expr, src, base);
+                return match cond.as_bool() {
+                    Some(true) => self.eval_hcl(&c.true_expr, src, base),
+                    Some(false) => self.eval_hcl(&c.false_expr, src, base),
+                    None => {
+                        let a = self.eval_hcl(&c.true_expr, src, base);
+                        let b = self.eval_hcl(&c.false_expr, src, base);
+                        if a.same_value(&b) && !a.has_unknown() {
+                            a.respan(span)
+                        } else {
+                            let why = cond.unknown_info().map_or_else(
+                                || "the condition is not a known boolean".to_string(),
+                                |u| format!("the condition depends on `{}`: {}", u.expr, u.reason),
+                            );
+                            self.unknown(src, span, why)
+                        }
+                    }
+                };
+            }
+            Expression::FuncCall(f) => {
+                let name = f.name.name.value().as_str();
+                if !f.name.namespace.is_empty() {
+                    return self.unknown(src, span, format!("provider function `{name}` is not evaluated"));
+                }
+                if f.args.expand_final() {
+                    return self.unknown(src, span, "argument expansion (`...`) is not evaluated");
+                }
+                let args: Vec<Val> = f.args.iter().map(|a| self.eval_hcl(a, src, base)).collect();
+                return functions::call(name, args, span, &src.snippet(span));
+            }
+            Expression::Traversal(t) => return self.eval_traversal(&t.expr, &t.operators, src, base, span),
+            Expression::UnaryOp(u) => {
+                let val = self.eval_hcl(&u.expr, src, base);
+                match (u.operator.value(), &val.v) {
+                    (UnaryOperator::Not, V::Bool(b)) => V::Bool(!b),
+                    (UnaryOperator::Neg, V::Num(n)) => V::Num(-n),
+                    _ if val.has_unknown() => return val.respan(span),
+                    _ => return self.unknown(src, span, "operand has the wrong type"),
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.eval_hcl(&b.lhs_expr, src, base);
+                let r = self.eval_hcl(&b.rhs_expr, src, base);
+                return binary(*b.operator.value(), l, r, span).unwrap_or_else(|why| self.unknown(src, span, why));
+            }
+            Expression::ForExpr(_) => return self.unknown(src, span, "`for` expressions are not evaluated yet"),
+        };
+        Val::new(v, span)
+    }
+
+    /// Evaluate a template (heredoc or string with directives).
+    pub fn eval_template(&self, t: &Template, src: Src<'_>, base: u32) -> Val {
+        let mut text = Text::default();
+        let mut span = None::<Span>;
+        for el in t.iter() {
+            let s = match el {
+                Element::Literal(l) => src.span(l.span(), base),
+                Element::Interpolation(i) => src.span(i.expr.span(), base),
+                Element::Directive(_) => Span::new(src.file, base as usize, base as usize),
+            };
+            span = Some(span.map_or(s, |sp| sp.to(s)));
+            if let Err(u) = self.template_element(el, src, base, &mut text) {
+                return u;
+            }
+        }
+        Val::new(text.into_v(), span.unwrap_or_default())
+    }
+
+    fn template_element(&self, el: &Element, src: Src<'_>, base: u32, text: &mut Text) -> Result<(), Val> {
+        match el {
+            Element::Literal(l) => text.push(Part::Lit(l.value().to_string())),
+            Element::Interpolation(i) => {
+                let v = self.eval_hcl(&i.expr, src, base);
+                interpolate(v, text).map_err(|why| {
+                    let span = src.span(i.expr.span(), base);
+                    self.unknown(src, span, why)
+                })?;
+            }
+            Element::Directive(_) => {
+                let span = Span::new(src.file, base as usize, base as usize);
+                text.push(Part::Unknown(Box::new(crate::model::Unknown {
+                    expr: "%{…}".into(),
+                    reason: "template directives are not evaluated yet".into(),
+                })));
+                let _ = span;
+            }
+        }
+        Ok(())
+    }
+
+    fn iterator(&self, name: &str) -> Option<Val> {
+        self.iterators
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn eval_traversal(
+        &self,
+        root: &Expression,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: Src<'_>,
+        base: u32,
+        span: Span,
+    ) -> Val {
+        let Expression::Variable(root_ident) = root else {
+            // `(expr).attr`, `[..][0]`: evaluate the root and walk into it.
+            let v = self.eval_hcl(root, src, base);
+            return self.apply_ops(v, ops, src, base, span);
+        };
+        let root_name = root_ident.value().as_str();
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.value().as_str()),
+            _ => None,
+        };
+        match root_name {
+            "var" => {
+                let Some(name) = attr(0) else {
+                    return self.unknown(src, span, "malformed variable reference");
+                };
+                let v = self.variable(name, src, span);
+                self.apply_ops(v, &ops[1..], src, base, span)
+            }
+            "local" => {
+                let Some(name) = attr(0) else {
+                    return self.unknown(src, span, "malformed local reference");
+                };
+                let v = self.local(name, src, span);
+                self.apply_ops(v, &ops[1..], src, base, span)
+            }
+            "data" => {
+                let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
+                    return self.unknown(src, span, "malformed data source reference");
+                };
+                let mut rest = 2;
+                if matches!(
+                    ops.get(rest).map(|o| o.value()),
+                    Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+                ) {
+                    rest += 1;
+                }
+                let Some(field) = attr(rest) else {
+                    return self.symbol(format!("data.{ty}.{name}"), String::new(), span);
+                };
+                let v = self.data_attr(ty, name, field, span);
+                self.apply_ops(v, &ops[rest + 1..], src, base, span)
+            }
+            "module" => self.unknown(src, span, "module outputs are not resolved yet"),
+            "path" => match attr(0) {
+                Some("module" | "root") => Val::new(V::Str(".".into()), span),
+                _ => self.unknown(src, span, "path is not known"),
+            },
+            "terraform" => self.unknown(src, span, "`terraform.*` is not known statically"),
+            "count" | "each" | "self" => match self.iterator(root_name) {
+                Some(v) => self.apply_ops(v, ops, src, base, span),
+                None => self.unknown(src, span, format!("`{root_name}` is not known here")),
+            },
+            ty => {
+                if let Some(v) = self.iterator(ty) {
+                    return self.apply_ops(v, ops, src, base, span);
+                }
+                let Some(name) = attr(0) else {
+                    return self.unknown(src, span, format!("`{ty}` is not known here"));
+                };
+                let mut rest = 1;
+                if matches!(
+                    ops.get(rest).map(|o| o.value()),
+                    Some(
+                        TraversalOperator::Index(_)
+                            | TraversalOperator::LegacyIndex(_)
+                            | TraversalOperator::AttrSplat(_)
+                            | TraversalOperator::FullSplat(_)
+                    )
+                ) {
+                    rest += 1;
+                }
+                let mut path = Vec::new();
+                for op in &ops[rest..] {
+                    match op.value() {
+                        TraversalOperator::GetAttr(id) => path.push(id.value().to_string()),
+                        _ => break,
+                    }
+                }
+                self.symbol(format!("{ty}.{name}"), path.join("."), span)
+            }
+        }
+    }
+
+    fn symbol(&self, target: String, attr: String, span: Span) -> Val {
+        Val::new(
+            V::Text(Text::sym(Sym::Attr(Box::new(AttrRef {
+                scope: self.scope,
+                target,
+                attr,
+            })))),
+            span,
+        )
+    }
+
+    fn apply_ops(
+        &self,
+        mut v: Val,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: Src<'_>,
+        base: u32,
+        span: Span,
+    ) -> Val {
+        for op in ops {
+            if v.has_unknown() && !matches!(v.v, V::Map(_) | V::List(_)) {
+                return v.respan(span);
+            }
+            v = match op.value() {
+                TraversalOperator::GetAttr(id) => match v.get(id.value().as_str()) {
+                    Some(x) => x.clone(),
+                    None if matches!(v.v, V::Text(_)) => {
+                        return self.unknown(src, span, "attribute of a symbolic value");
+                    }
+                    None => return self.unknown(src, span, format!("no attribute `{}`", id.value().as_str())),
+                },
+                TraversalOperator::Index(ix) => {
+                    let key = self.eval_hcl(ix, src, base);
+                    match (&v.v, &key.v) {
+                        (V::List(items), V::Num(n)) if *n >= 0.0 && (*n as usize) < items.len() => {
+                            items[*n as usize].clone()
+                        }
+                        (V::Map(_), V::Str(k)) => match v.get(k) {
+                            Some(x) => x.clone(),
+                            None => return self.unknown(src, span, format!("no key `{k}`")),
+                        },
+                        _ => return self.unknown(src, span, "index cannot be evaluated"),
+                    }
+                }
+                TraversalOperator::LegacyIndex(n) => match &v.v {
+                    V::List(items) if (*n.value() as usize) < items.len() => items[*n.value() as usize].clone(),
+                    _ => return self.unknown(src, span, "index cannot be evaluated"),
+                },
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    return self.unknown(src, span, "splat expressions are not evaluated yet");
+                }
+            };
+        }
+        v.respan(span)
+    }
+
+    fn variable(&self, name: &str, src: Src<'_>, span: Span) -> Val {
+        let Some(var) = self.variables.get(name) else {
+            return self.unknown(src, span, format!("variable `{name}` is not declared in this module"));
+        };
+        if let Some(v) = &var.value {
+            return v.clone().respan(span);
+        }
+        match var.default {
+            Some(d) => self.eval(d).respan(span),
+            None => self.unknown(
+                src,
+                span,
+                format!("variable `{name}` has no default (give it a value in a .tfvars file or with --var)"),
+            ),
+        }
+    }
+
+    fn local(&self, name: &str, src: Src<'_>, span: Span) -> Val {
+        if let Some(v) = self.cache.borrow().get(name) {
+            return v.clone().respan(span);
+        }
+        let Some(e) = self.locals.get(name).copied() else {
+            return self.unknown(src, span, format!("local `{name}` is not defined in this module"));
+        };
+        if !self.active.borrow_mut().insert(name.to_string()) {
+            return self.unknown(src, span, format!("local `{name}` refers to itself"));
+        }
+        let v = self.eval(e);
+        self.active.borrow_mut().remove(name);
+        self.cache.borrow_mut().insert(name.to_string(), v.clone());
+        v.respan(span)
+    }
+
+    fn data_attr(&self, ty: &str, name: &str, field: &str, span: Span) -> Val {
+        let sym = |s: Sym| Val::new(V::Text(Text::sym(s)), span);
+        match (ty, field) {
+            ("aws_caller_identity", "account_id") => sym(Sym::Account),
+            ("aws_region", "name" | "id" | "region") => Val::new(Text(vec![self.region_part()]).into_v(), span),
+            ("aws_partition", "partition") => sym(Sym::Partition),
+            ("aws_partition", "dns_suffix") => sym(Sym::UrlSuffix),
+            ("aws_iam_policy_document", "json" | "minified_json") => {
+                let key = format!("data.{ty}.{name}");
+                match self.data.get(&key).cloned() {
+                    Some(block) => {
+                        let cache_key = format!("#{key}");
+                        if let Some(v) = self.cache.borrow().get(&cache_key) {
+                            return v.clone().respan(span);
+                        }
+                        if !self.active.borrow_mut().insert(cache_key.clone()) {
+                            return Val::unknown(key, "policy document refers to itself", span);
+                        }
+                        let v = super::policy_document::evaluate(self, &block);
+                        self.active.borrow_mut().remove(&cache_key);
+                        self.cache.borrow_mut().insert(cache_key, v.clone());
+                        // The statements keep their own spans; the document points at its use.
+                        v.respan(span)
+                    }
+                    None => Val::unknown(
+                        format!("{key}.{field}"),
+                        "the policy document is not defined in this module",
+                        span,
+                    ),
+                }
+            }
+            _ => self.symbol(format!("data.{ty}.{name}"), field.to_string(), span),
+        }
+    }
+}
+
+impl Val {
+    /// The same value pointed at `span` (a reference's use site rather than its definition).
+    /// Maps and lists keep their inner spans.
+    pub fn respan(mut self, span: Span) -> Val {
+        self.span = span;
+        self
+    }
+}
+
+/// Append a value to a template's text.
+fn interpolate(v: Val, text: &mut Text) -> Result<(), String> {
+    match v.v {
+        V::Str(s) => text.push(Part::Lit(s)),
+        V::Num(n) => text.push(Part::Lit(crate::model::value::fmt_num(n))),
+        V::Bool(b) => text.push(Part::Lit(b.to_string())),
+        V::Text(t) => text.append(t),
+        V::Unknown(u) => text.push(Part::Unknown(u)),
+        V::Null => return Err("interpolates a null value".into()),
+        V::List(_) | V::Map(_) => return Err("interpolates a list or object".into()),
+    }
+    Ok(())
+}
+
+fn binary(op: BinaryOperator, l: Val, r: Val, span: Span) -> Result<Val, String> {
+    use BinaryOperator as B;
+    let v = match (op, &l.v, &r.v) {
+        (B::And, V::Bool(false), _) | (B::And, _, V::Bool(false)) => V::Bool(false),
+        (B::Or, V::Bool(true), _) | (B::Or, _, V::Bool(true)) => V::Bool(true),
+        _ if l.has_unknown() => return Ok(l.respan(span)),
+        _ if r.has_unknown() => return Ok(r.respan(span)),
+        (B::Eq, _, _) if is_literal(&l) && is_literal(&r) => V::Bool(l.v == r.v),
+        (B::NotEq, _, _) if is_literal(&l) && is_literal(&r) => V::Bool(l.v != r.v),
+        (B::Eq | B::NotEq, _, _) => return Err("compares symbolic values".into()),
+        (B::And, V::Bool(_), V::Bool(_)) => V::Bool(l.as_bool() == Some(true) && r.as_bool() == Some(true)),
+        (B::Or, V::Bool(_), V::Bool(_)) => V::Bool(l.as_bool() == Some(true) || r.as_bool() == Some(true)),
+        (_, V::Num(a), V::Num(b)) => match op {
+            B::Plus => V::Num(a + b),
+            B::Minus => V::Num(a - b),
+            B::Mul => V::Num(a * b),
+            B::Div => V::Num(a / b),
+            B::Mod => V::Num(a % b),
+            B::Less => V::Bool(a < b),
+            B::LessEq => V::Bool(a <= b),
+            B::Greater => V::Bool(a > b),
+            B::GreaterEq => V::Bool(a >= b),
+            _ => return Err("operator does not apply to numbers".into()),
+        },
+        _ => return Err("operands have the wrong types".into()),
+    };
+    Ok(Val::new(v, span))
+}
+
+fn is_literal(v: &Val) -> bool {
+    !matches!(v.v, V::Text(_) | V::Unknown(_))
+}

@@ -1,0 +1,88 @@
+//! IAM roles in Terraform: `inline_policy` blocks, `aws_iam_role_policy`,
+//! `aws_iam_role_policy_attachment` and `managed_policy_arns`, folded into the role's `policies`
+//! (the documents of policies defined in the scan) and `managed_policy_arns` (every ARN).
+
+use super::body::Block;
+use super::eval::Ctx;
+use super::policy_attr;
+use crate::model::{Kind, Resource, V, Val};
+use crate::source::Span;
+
+/// The resource of `kind` that a value refers to: by reference to its local name (an alias
+/// reference leads to the alias's key), or by its literal `name`.
+pub(super) fn find_target(out: &[Resource], target: &Val, kind: Kind) -> Option<usize> {
+    let text = target.text()?;
+    for a in text.attr_refs() {
+        if let Some(i) = out.iter().position(|r| r.local_name() == a.target) {
+            if out[i].kind == kind {
+                return Some(i);
+            }
+            if out[i].kind == Kind::KeyAlias && kind == Kind::Key {
+                let key = out[i].field("target_key_id")?.clone();
+                return find_target(out, &key, Kind::Key);
+            }
+        }
+    }
+    let lit = text.as_lit()?;
+    out.iter()
+        .position(|r| r.kind == kind && r.field("name").and_then(Val::as_str) == Some(lit))
+}
+
+fn policy_item(name: Val, document: Val, span: Span) -> Val {
+    let mut m = Val::new(V::Map(Vec::new()), span);
+    if !name.is_null() {
+        m.insert("name", name);
+    }
+    m.insert("document", document);
+    m
+}
+
+fn push_policy(role: &mut Resource, item: Val) {
+    match role.fields.get_mut("policies") {
+        Some(Val { v: V::List(items), .. }) => items.push(item),
+        _ => {
+            let span = item.span;
+            role.fields.insert(
+                "policies",
+                Val::new(V::List(vec![item]), span).with_source("inline_policy"),
+            );
+        }
+    }
+}
+
+pub(super) fn inline_policies(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
+    for blk in b.body.blocks("inline_policy") {
+        let Some(p) = blk.body.attr("policy") else { continue };
+        let name = blk.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
+        push_policy(r, policy_item(name, policy_attr(ctx, &p), blk.header));
+    }
+}
+
+pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+    let Some(role_attr) = b.body.attr("role") else { return };
+    let Some(i) = find_target(out, &ctx.eval(role_attr.expr), Kind::Role) else {
+        return;
+    };
+    if b.labels[0] == "aws_iam_role_policy" {
+        let Some(p) = b.body.attr("policy") else { return };
+        let name = b.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
+        let item = policy_item(name, policy_attr(ctx, &p), b.header);
+        push_policy(&mut out[i], item);
+        return;
+    }
+    let Some(arn_attr) = b.body.attr("policy_arn") else {
+        return;
+    };
+    let arn = ctx.eval(arn_attr.expr);
+    let role = &mut out[i];
+    match role.fields.get_mut("managed_policy_arns") {
+        Some(Val { v: V::List(items), .. }) => items.push(arn),
+        _ => {
+            let span = arn.span;
+            role.fields.insert(
+                "managed_policy_arns",
+                Val::new(V::List(vec![arn]), span).with_source("policy_arn"),
+            );
+        }
+    }
+}

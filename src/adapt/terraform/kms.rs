@@ -1,0 +1,26 @@
+//! KMS keys in Terraform: `aws_kms_key_policy` replaces the key's `policy`, and a key without
+//! any policy gets the AWS default key policy (the account may use the key through IAM).
+
+use super::body::Block;
+use super::eval::Ctx;
+use super::iam::find_target;
+use super::policy_attr;
+use crate::model::{Kind, Resource};
+
+pub(super) fn default_policy(r: &mut Resource) {
+    if r.field("policy").is_none() {
+        r.fields
+            .insert("policy", crate::adapt::default_key_policy(r.header, "policy"));
+    }
+}
+
+pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+    let (Some(key_attr), Some(p)) = (b.body.attr("key_id"), b.body.attr("policy")) else {
+        return;
+    };
+    if let Some(i) = find_target(out, &ctx.eval(key_attr.expr), Kind::Key) {
+        out[i]
+            .fields
+            .insert("policy", policy_attr(ctx, &p).with_source("policy"));
+    }
+}

@@ -1,0 +1,333 @@
+//! The command line (SPEC §4): `ctlint check`, `ctlint rules`, `ctlint explain`.
+//!
+//! [`run`] parses arguments, loads rules and configuration, runs [`crate::lint`], writes every
+//! requested output and returns the exit code: 0 clean, 1 findings at or above `--fail-on`,
+//! 2 usage, configuration, rule-loading or parse errors.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::adapt::AdaptOptions;
+use crate::config::{self, Config};
+use crate::finding::Severity;
+use crate::model::{V, Val};
+use crate::report::{self, Format, Style};
+use crate::rules::Registry;
+use crate::{Options, lint};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ctlint",
+    version,
+    about = "Static compliance linter for the Terraform and CloudFormation that sets up AWS CloudTrail logging"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint files and directories (default: .)
+    Check(CheckArgs),
+    /// List rules: code, name, severity, default
+    Rules {
+        /// Also load the rule files of this directory
+        #[arg(long, value_name = "DIR")]
+        rules_dir: Option<PathBuf>,
+    },
+    /// Show a rule's documentation with good and bad examples
+    Explain {
+        /// Rule code or name
+        rule: String,
+        #[arg(long, value_name = "DIR")]
+        rules_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files and directories to lint
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format on stdout
+    #[arg(long, default_value = "human", value_parser = parse_format)]
+    format: Format,
+    /// Also write FORMAT to FILE (repeatable), e.g. `--output sarif=ctlint.sarif`
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output)]
+    output: Vec<(Format, PathBuf)>,
+    /// Configuration file (default: .ctlint.yaml here or in a parent directory)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Only these rules (codes or names, comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    select: Vec<String>,
+    /// Skip these rules (codes or names, comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    ignore: Vec<String>,
+    /// Exit with 1 when a finding at or above this severity fails [default: low]
+    #[arg(long, value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Show only findings at or above this severity
+    #[arg(long, value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// Treat unknown verdicts as failures
+    #[arg(long)]
+    strict: bool,
+    /// Load extra rule files from this directory
+    #[arg(long, value_name = "DIR")]
+    rules_dir: Option<PathBuf>,
+    /// Set a Terraform variable (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read Terraform variables from a .tfvars file (repeatable)
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// CloudFormation parameter values (JSON: `[{"ParameterKey":…,"ParameterValue":…}]` or `{"Key": "value"}`)
+    #[arg(long, value_name = "FILE")]
+    cfn_parameters: Option<PathBuf>,
+    /// Turn on the rules of a profile (e.g. `cis`; repeatable)
+    #[arg(long = "profile", value_name = "NAME")]
+    profiles: Vec<String>,
+    /// Colour in human output
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Print findings only, no summary
+    #[arg(long, short)]
+    quiet: bool,
+    /// Skip files larger than this many bytes (reported as CT000)
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+    let (f, path) = s.split_once('=').ok_or("expected FORMAT=FILE")?;
+    if path.is_empty() {
+        return Err("expected FORMAT=FILE".into());
+    }
+    Ok((f.parse()?, PathBuf::from(path)))
+}
+
+/// Run the command line; returns the exit code.
+pub fn run(args: impl IntoIterator<Item = String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = if e.use_stderr() {
+                write!(err, "{e}")
+            } else {
+                write!(out, "{e}")
+            };
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args, out, err),
+        Command::Rules { rules_dir } => match Registry::load(rules_dir.as_deref()) {
+            Ok(reg) => {
+                let _ = writeln!(
+                    out,
+                    "{:<6} {:<40} {:<9} {:<8} TITLE",
+                    "CODE", "NAME", "SEVERITY", "DEFAULT"
+                );
+                for r in &reg.rules {
+                    let default = if r.enabled { "on" } else { "off" };
+                    let _ = writeln!(
+                        out,
+                        "{:<6} {:<40} {:<9} {:<8} {}",
+                        r.code, r.name, r.severity, default, r.title
+                    );
+                }
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: rule file does not load: {e}");
+                2
+            }
+        },
+        Command::Explain { rule, rules_dir } => match Registry::load(rules_dir.as_deref()) {
+            Ok(reg) => match reg.get(&rule) {
+                Some(r) => {
+                    let _ = write!(out, "{}", crate::rules::docs::markdown(r, r.severity));
+                    0
+                }
+                None => {
+                    let _ = writeln!(err, "error: no rule `{rule}` (see `ctlint rules`)");
+                    2
+                }
+            },
+            Err(e) => {
+                let _ = writeln!(err, "error: rule file does not load: {e}");
+                2
+            }
+        },
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let registry = match Registry::load(args.rules_dir.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "error: rule file does not load: {e}");
+            return 2;
+        }
+    };
+    for id in args.select.iter().chain(&args.ignore) {
+        if registry.get(id).is_none() {
+            let _ = writeln!(err, "error: unknown rule `{id}` (see `ctlint rules`)");
+            return 2;
+        }
+    }
+    let config_path = args.config.clone().or_else(|| config::find(std::path::Path::new(".")));
+    let config = match &config_path {
+        Some(p) => match config::load(p, &registry) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(err, "error: invalid configuration: {e}");
+                return 2;
+            }
+        },
+        None => Config::default(),
+    };
+    let adapt = match adapt_options(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
+    let opts = Options {
+        paths: args.paths.clone(),
+        config,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        profiles: args.profiles.clone(),
+        strict: args.strict,
+        max_file_size: args.max_file_size,
+        adapt,
+    };
+    let mut report = lint(&registry, &opts);
+    let code = report.exit_code(fail_on);
+    if let Some(min) = args.min_severity {
+        report.findings.retain(|f| f.severity >= min);
+    }
+    if args.quiet {
+        report.summary.notes.clear();
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    };
+    for (format, path) in &args.output {
+        let text = report::render(
+            &report,
+            *format,
+            Style {
+                color: false,
+                width: 100,
+            },
+        );
+        if let Err(e) = std::fs::write(path, text) {
+            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+            return 2;
+        }
+    }
+    let mut text = report::render(&report, args.format, Style { color, width: 100 });
+    if args.quiet && args.format == Format::Human {
+        let summary = report::human::summary(&report);
+        if let Some(stripped) = text.strip_suffix(&summary) {
+            text = stripped.to_string();
+        }
+    }
+    let _ = out.write_all(text.as_bytes());
+    code
+}
+
+fn adapt_options(args: &CheckArgs) -> Result<AdaptOptions, String> {
+    let mut opts = AdaptOptions::default();
+    for f in &args.var_files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        let vars = crate::adapt::terraform::tfvars(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        opts.tf_vars.extend(vars);
+    }
+    for v in &args.vars {
+        let (k, value) = v
+            .split_once('=')
+            .ok_or_else(|| format!("--var `{v}`: expected NAME=VALUE"))?;
+        opts.tf_vars
+            .insert(k.to_string(), Val::new(V::Str(value.to_string()), Default::default()));
+    }
+    if let Some(p) = &args.cfn_parameters {
+        opts.cfn_parameters = cfn_parameters(p)?;
+    }
+    Ok(opts)
+}
+
+/// Read CloudFormation parameter values in the shapes the AWS CLI and CodePipeline use.
+fn cfn_parameters(path: &std::path::Path) -> Result<HashMap<String, String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let mut out = HashMap::new();
+    match &json {
+        serde_json::Value::Array(items) => {
+            for i in items {
+                let (Some(k), Some(v)) = (
+                    i.get("ParameterKey").and_then(|k| k.as_str()),
+                    i.get("ParameterValue").and_then(scalar),
+                ) else {
+                    return Err(format!(
+                        "{}: expected ParameterKey/ParameterValue pairs",
+                        path.display()
+                    ));
+                };
+                out.insert(k.to_string(), v);
+            }
+        }
+        serde_json::Value::Object(m) => {
+            let m = m.get("Parameters").and_then(|p| p.as_object()).unwrap_or(m);
+            for (k, v) in m {
+                out.insert(
+                    k.clone(),
+                    scalar(v).ok_or_else(|| format!("{}: `{k}` is not a scalar", path.display()))?,
+                );
+            }
+        }
+        _ => {
+            return Err(format!(
+                "{}: expected a list or an object of parameters",
+                path.display()
+            ));
+        }
+    }
+    Ok(out)
+}

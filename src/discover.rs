@@ -1,0 +1,196 @@
+//! Discovery: which files to read.
+//!
+//! Directories are walked in parallel with ripgrep's walker, which honours `.gitignore` (also
+//! outside git repositories), `.ignore` and global excludes. `.terraform/`, `.terragrunt-cache/`,
+//! `.git/` and `node_modules/` are always skipped; symbolic links are followed only when they
+//! stay inside the directory being walked, so loops and escapes are impossible. Candidates are
+//! picked by name here (`.tf`, `.tf.json`, `.yaml`, `.yml`, `.json`, `.template`); whether a
+//! YAML or JSON file is CloudFormation, a policy or nothing of ours is decided from its content
+//! by [`crate::classify`].
+//!
+//! A file named on the command line is always read. When it is a `.tf` file, the other `.tf`
+//! files of its directory are loaded as context (a module spans its directory), but only
+//! findings that touch the named files are reported.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use globset::GlobSet;
+use ignore::{WalkBuilder, WalkState};
+
+/// Directories never descended into, whatever the ignore files say.
+pub const SKIPPED_DIRS: [&str; 4] = [".terraform", ".terragrunt-cache", ".git", "node_modules"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Findings in this file are reported.
+    Target,
+    /// Loaded only so that references resolve (the rest of a named `.tf` file's module).
+    Context,
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub role: Role,
+    /// Named on the command line: read even if its name is not one we look for.
+    pub explicit: bool,
+}
+
+#[derive(Debug)]
+pub struct DiscoverError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Is this file name one we look at when walking directories?
+pub fn is_candidate(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".tf")
+        || lower.ends_with(".tf.json")
+        || lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || lower.ends_with(".template")
+}
+
+pub fn is_terraform(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// Expand the command-line paths into the sorted, de-duplicated list of files to read.
+pub fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec<DiscoverError>) {
+    let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                for file in walk(path, exclude, &mut errors) {
+                    found.entry(file.clone()).or_insert(Input {
+                        path: file,
+                        role: Role::Target,
+                        explicit: false,
+                    });
+                }
+            }
+            Ok(_) => {
+                found.insert(
+                    path.clone(),
+                    Input {
+                        path: path.clone(),
+                        role: Role::Target,
+                        explicit: true,
+                    },
+                );
+                if is_terraform(path) {
+                    let dir = path
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."));
+                    for sibling in module_files(dir) {
+                        found.entry(sibling.clone()).or_insert(Input {
+                            path: sibling,
+                            role: Role::Context,
+                            explicit: false,
+                        });
+                    }
+                }
+            }
+            Err(e) => errors.push(DiscoverError {
+                path: path.clone(),
+                message: format!("cannot read `{}`: {e}", path.display()),
+            }),
+        }
+    }
+    (found.into_values().collect(), errors)
+}
+
+/// The `.tf` and `.tf.json` files directly in `dir`, sorted.
+fn module_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| clean(e.path()))
+        .filter(|p| is_terraform(p))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Drop a leading `./` so that paths read the same however the directory was named.
+fn clean(path: PathBuf) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => path,
+    }
+}
+
+fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<DiscoverError>) -> Vec<PathBuf> {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let files = Mutex::new(Vec::new());
+    let errs = Mutex::new(Vec::new());
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .ignore(true)
+        .require_git(false)
+        .parents(true)
+        .follow_links(false)
+        .filter_entry(|e| {
+            let name = e.file_name().to_str().unwrap_or("");
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name))
+        })
+        .build_parallel();
+    walker.run(|| {
+        let files = &files;
+        let errs = &errs;
+        let canonical_root = &canonical_root;
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errs.lock().expect("walker error list").push(DiscoverError {
+                        path: root.to_path_buf(),
+                        message: e.to_string(),
+                    });
+                    return WalkState::Continue;
+                }
+            };
+            let path = entry.path();
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            let keep = if ft.is_file() {
+                is_candidate(path)
+            } else if ft.is_symlink() {
+                // Read a linked file only when it resolves inside the root; never follow
+                // linked directories (loops, escapes).
+                is_candidate(path)
+                    && std::fs::canonicalize(path)
+                        .is_ok_and(|target| target.starts_with(canonical_root) && target.is_file())
+            } else {
+                false
+            };
+            if keep && !exclude.is_match(path) {
+                files.lock().expect("walker file list").push(clean(path.to_path_buf()));
+            }
+            WalkState::Continue
+        })
+    });
+    errors.extend(errs.into_inner().expect("walker error list"));
+    let mut files = files.into_inner().expect("walker file list");
+    files.sort();
+    files
+}

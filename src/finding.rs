@@ -1,0 +1,195 @@
+//! Findings, verdicts and severities: what the rule engine produces and renderers print.
+//!
+//! A [`Finding`] is renderer-agnostic: spans, not lines; messages, not markup. Line and column
+//! are computed by the renderers from the [`crate::source::SourceMap`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// GitHub code scanning's `security-severity` (CVSS-like 0–10) for this severity.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "3.0",
+            Severity::Info => "1.0",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Severity, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => {
+                return Err(format!(
+                    "unknown severity `{s}` (expected critical, high, medium, low or info)"
+                ));
+            }
+        })
+    }
+}
+
+/// The outcome of one rule on one target (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Unknown,
+    NotApplicable,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Unknown => "unknown",
+            Verdict::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// A span with the text shown beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Label {
+        Label {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    /// `Fail` or `Unknown`; passes and not-applicable verdicts are only counted.
+    pub verdict: Verdict,
+    pub message: String,
+    /// The address of the rule's target (SPEC §7); a file path for CT000 and standalone policies.
+    pub resource: String,
+    /// Where the finding points, with a short label.
+    pub primary: Label,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+    /// Model path of the attribute the finding is about (`is_multi_region`), part of the
+    /// fingerprint.
+    pub attribute: String,
+    pub fingerprint: String,
+    /// The reason, when suppressed.
+    pub suppressed: Option<String>,
+}
+
+impl Finding {
+    /// Compute the fingerprint from rule, file, resource address and attribute path: never from
+    /// line numbers, so it survives unrelated edits.
+    pub fn fingerprint_of(code: &str, file: &str, resource: &str, attribute: &str) -> String {
+        let mut h = Fnv64::default();
+        for part in [code, file, resource, attribute] {
+            h.write(part.as_bytes());
+            h.write(&[0]);
+        }
+        format!("{:016x}", h.0)
+    }
+}
+
+/// FNV-1a, 64 bits: stable across Rust releases and platforms (unlike `std`'s hasher), which
+/// fingerprints need because they are stored in baselines and by code scanning.
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Fnv64 {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable() {
+        let a = Finding::fingerprint_of("CT001", "main.tf", "aws_cloudtrail.main", "is_multi_region");
+        assert_eq!(
+            a,
+            Finding::fingerprint_of("CT001", "main.tf", "aws_cloudtrail.main", "is_multi_region")
+        );
+        assert_ne!(
+            a,
+            Finding::fingerprint_of("CT002", "main.tf", "aws_cloudtrail.main", "is_multi_region")
+        );
+        // Pinned: a change here invalidates every stored baseline.
+        assert_eq!(Finding::fingerprint_of("", "", "", ""), "a8c7f832281a39c5");
+    }
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

@@ -1,0 +1,319 @@
+//! ctlint: a static compliance linter for the Terraform and CloudFormation that sets up AWS
+//! CloudTrail logging.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! discover ─► load (read, classify, parse: HCL / YAML / JSON with byte spans) ─► adapt
+//! (Terraform modules | CloudFormation templates | policy JSON → one model) ─► resolve (links:
+//! trail → bucket, log group, role, key; log group → key) ─► rules (JSONPath + predicates +
+//! builtins → verdicts) ─► report (human, json, sarif, junit, github, compact)
+//! ```
+//!
+//! [`lint`] runs it; the library never prints, renderers in [`report`] turn a [`Report`] into
+//! text.
+
+pub mod adapt;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::adapt::AdaptOptions;
+use crate::config::Config;
+use crate::discover::Role;
+use crate::finding::{Finding, Label, Severity, Verdict};
+use crate::load::Parsed;
+use crate::rules::eval::{Active, Tally};
+use crate::rules::{Registry, Rule};
+use crate::source::SourceMap;
+
+/// Everything a run needs besides the rule catalogue.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub config: Config,
+    /// `--select` / `--ignore` from the command line, merged with the configuration's.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub profiles: Vec<String>,
+    /// Per-rule severity overrides (configuration first, command line after).
+    pub strict: bool,
+    pub max_file_size: u64,
+    pub adapt: AdaptOptions,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            paths: vec![PathBuf::from(".")],
+            config: Config::default(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+            profiles: Vec::new(),
+            strict: false,
+            max_file_size: load::DEFAULT_MAX_FILE_SIZE,
+            adapt: AdaptOptions::default(),
+        }
+    }
+}
+
+impl Options {
+    /// Options that run only the given rules (by code or name) on `paths`: what rule tests use.
+    pub fn only(paths: &[PathBuf], rules: &[&str]) -> Options {
+        Options {
+            paths: paths.to_vec(),
+            select: rules.iter().map(|r| r.to_string()).collect(),
+            ..Options::default()
+        }
+    }
+}
+
+/// A file-level problem that is not a finding (an unreadable path on the command line).
+#[derive(Debug, Clone)]
+pub struct ErrorEntry {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Files read as Terraform, CloudFormation or policy documents (parsed or not).
+    pub files: usize,
+    pub resources: usize,
+    /// Unsuppressed findings by severity.
+    pub by_severity: BTreeMap<Severity, usize>,
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+    pub not_applicable: usize,
+    pub suppressed: usize,
+    pub parse_errors: usize,
+    /// Why rules were not applicable (a trail's bucket in another account…).
+    pub notes: Vec<String>,
+}
+
+pub struct Report {
+    pub sources: SourceMap,
+    /// Sorted by file, line, rule.
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ErrorEntry>,
+    pub summary: Summary,
+    /// The rules that ran, for SARIF's rule table, in code order.
+    pub rules: Vec<(Rule, Severity)>,
+    /// Every rule × resource evaluated (pass, fail, unknown), for JUnit.
+    pub evaluations: Vec<rules::eval::Evaluation>,
+}
+
+impl Report {
+    /// The exit code of SPEC §4: 2 when a file did not parse, else 1 when a failing finding at or
+    /// above `fail_on` is not suppressed, else 0. Unknown findings do not fail the run unless
+    /// `--strict` made them failures.
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        if self.summary.parse_errors > 0 || !self.errors.is_empty() {
+            return 2;
+        }
+        let failing = self
+            .findings
+            .iter()
+            .any(|f| f.suppressed.is_none() && f.verdict == Verdict::Fail && f.severity >= fail_on);
+        i32::from(failing)
+    }
+}
+
+/// Which rules run, with which severity: enabled by default or by a profile, or selected;
+/// minus ignored ones. A non-empty selection replaces the default set.
+pub fn active_rules<'r>(registry: &'r Registry, opts: &Options) -> Vec<Active<'r>> {
+    let select: Vec<&String> = opts.config.select.iter().chain(&opts.select).collect();
+    let ignore: Vec<&String> = opts.config.ignore.iter().chain(&opts.ignore).collect();
+    let profiles: Vec<&String> = opts.config.profiles.iter().chain(&opts.profiles).collect();
+    registry
+        .rules
+        .iter()
+        .filter(|r| {
+            let on = if select.is_empty() {
+                r.enabled
+                    || r.profiles.iter().any(|p| profiles.contains(&p))
+                    || (r.code == "CT010" && opts.config.require_trail)
+            } else {
+                select.iter().any(|s| r.is(s))
+            };
+            on && !ignore.iter().any(|s| r.is(s))
+        })
+        .map(|rule| {
+            let severity = opts
+                .config
+                .severity
+                .iter()
+                .rev()
+                .find(|(id, _)| rule.is(id))
+                .map_or(rule.severity, |(_, s)| *s);
+            Active { rule, severity }
+        })
+        .collect()
+}
+
+/// Run the pipeline.
+pub fn lint(registry: &Registry, opts: &Options) -> Report {
+    let base = std::env::current_dir().unwrap_or_default();
+    let exclude = globs(&opts.config.exclude);
+    let (inputs, discover_errors) = discover::discover(&opts.paths, &exclude);
+    let loaded = load::load(&inputs, &base, opts.max_file_size);
+    let active = active_rules(registry, opts);
+
+    let mut model = adapt::build(&loaded, &opts.adapt);
+    resolve::resolve(&mut model);
+    let resolver = resolve::Resolver::new(&model);
+    let cx = rules::eval::Ctx {
+        model: &model,
+        sources: &loaded.sources,
+        resolver: &resolver,
+        config: &opts.config,
+    };
+    let (mut findings, mut tally) = rules::eval::evaluate(&active, &cx);
+
+    let mut summary = Summary {
+        resources: model.resources.len(),
+        ..Summary::default()
+    };
+    let parse_rule = active.iter().find(|a| a.rule.code == "CT000");
+    for f in &loaded.files {
+        match &f.parsed {
+            Parsed::Ignored => {}
+            Parsed::Failed(e) => {
+                summary.files += 1;
+                summary.parse_errors += 1;
+                // CT000 is reported even when not selected: a file that does not parse hides
+                // every other finding in it.
+                let (severity, name) = parse_rule.map_or((Severity::High, "parse-error".to_string()), |a| {
+                    (a.severity, a.rule.name.clone())
+                });
+                let file = loaded.sources.get(f.id).display.clone();
+                findings.push(Finding {
+                    code: "CT000".into(),
+                    name,
+                    severity,
+                    verdict: Verdict::Fail,
+                    message: format!("`{file}` cannot be read: {}", e.message),
+                    fingerprint: Finding::fingerprint_of("CT000", &file, &file, ""),
+                    resource: file,
+                    primary: Label::new(e.span, e.message.clone()),
+                    related: Vec::new(),
+                    help: Some("fix the syntax error; the other files were still linted".into()),
+                    attribute: String::new(),
+                    suppressed: None,
+                });
+            }
+            _ => summary.files += 1,
+        }
+    }
+
+    // Findings only about context files (the rest of a named `.tf` file's module) are dropped.
+    let targets: Vec<bool> = loaded.files.iter().map(|f| f.role == Role::Target).collect();
+    let is_target = |l: &Label| targets.get(l.span.file.0 as usize).copied().unwrap_or(true);
+    findings.retain(|f| is_target(&f.primary) || f.related.iter().any(is_target));
+
+    apply_per_path_ignores(&mut findings, &opts.config, &loaded.sources);
+    if opts.strict {
+        for f in &mut findings {
+            if f.verdict == Verdict::Unknown {
+                f.verdict = Verdict::Fail;
+            }
+        }
+    }
+    sort_findings(&mut findings, &loaded.sources);
+    let evaluations = std::mem::take(&mut tally.evaluations);
+    fill_summary(&mut summary, &findings, tally);
+
+    let errors = discover_errors
+        .into_iter()
+        .map(|e| ErrorEntry {
+            file: source::display_path(&e.path, &base),
+            line: 1,
+            column: 1,
+            message: e.message,
+        })
+        .collect();
+    Report {
+        sources: loaded.sources,
+        findings,
+        errors,
+        summary,
+        rules: active.iter().map(|a| (a.rule.clone(), a.severity)).collect(),
+        evaluations,
+    }
+}
+
+fn globs(patterns: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(g) = Glob::new(p) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn apply_per_path_ignores(findings: &mut Vec<Finding>, config: &Config, sources: &SourceMap) {
+    if config.per_path_ignores.is_empty() {
+        return;
+    }
+    let compiled: Vec<(GlobSet, &Vec<String>)> = config
+        .per_path_ignores
+        .iter()
+        .map(|(g, rules)| (globs(std::slice::from_ref(g)), rules))
+        .collect();
+    findings.retain(|f| {
+        let file = &sources.get(f.primary.span.file).display;
+        !compiled.iter().any(|(set, rules)| {
+            set.is_match(file)
+                && rules
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(&f.code) || r.eq_ignore_ascii_case(&f.name))
+        })
+    });
+}
+
+fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
+    findings.sort_by(|a, b| {
+        let fa = &sources.get(a.primary.span.file).display;
+        let fb = &sources.get(b.primary.span.file).display;
+        fa.cmp(fb)
+            .then(a.primary.span.start.cmp(&b.primary.span.start))
+            .then(a.code.cmp(&b.code))
+            .then(a.resource.cmp(&b.resource))
+            .then(a.message.cmp(&b.message))
+    });
+}
+
+fn fill_summary(summary: &mut Summary, findings: &[Finding], tally: Tally) {
+    summary.pass = tally.pass;
+    summary.not_applicable = tally.not_applicable;
+    summary.notes = tally.notes;
+    for f in findings {
+        if f.suppressed.is_some() {
+            summary.suppressed += 1;
+            continue;
+        }
+        match f.verdict {
+            Verdict::Fail => summary.fail += 1,
+            Verdict::Unknown => summary.unknown += 1,
+            _ => {}
+        }
+        *summary.by_severity.entry(f.severity).or_default() += 1;
+    }
+}

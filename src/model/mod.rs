@@ -1,0 +1,246 @@
+//! The format-agnostic model of a CloudTrail logging setup.
+//!
+//! Adapters turn Terraform modules, CloudFormation templates and standalone policy documents
+//! into [`Resource`]s of a few [`Kind`]s. Every resource keeps its fields as one [`Val`] map
+//! whose keys and types are listed in [`schema`]; rules query that map with JSONPath and never
+//! see the syntax it came from. Links between resources (trail → bucket, trail → log group,
+//! trail → role, trail → key, log group → key) are resolved by [`crate::resolve`] before any rule
+//! runs and stored in [`Model::links`].
+
+pub mod address;
+pub mod policy;
+pub mod schema;
+pub mod value;
+
+use std::fmt;
+
+pub use address::Address;
+pub use value::{AttrRef, Origin, Part, ScopeId, Sym, Text, Unknown, V, Val};
+
+use crate::source::{FileId, Span};
+
+/// What a resource is, whatever it was written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// `aws_cloudtrail`, `AWS::CloudTrail::Trail`
+    Trail,
+    /// `aws_s3_bucket` (+ split resources), `AWS::S3::Bucket` (+ `AWS::S3::BucketPolicy`)
+    Bucket,
+    /// `aws_cloudwatch_log_group`, `AWS::Logs::LogGroup`
+    LogGroup,
+    /// `aws_kms_key` (+ `aws_kms_key_policy`), `AWS::KMS::Key`
+    Key,
+    /// `aws_kms_alias`, `AWS::KMS::Alias`: only to resolve `alias/…` references to keys.
+    KeyAlias,
+    /// `aws_iam_role` (+ inline and attached policies), `AWS::IAM::Role`
+    Role,
+    /// A standalone policy document: `aws_iam_policy`, `AWS::IAM::ManagedPolicy`, a policy JSON
+    /// file.
+    Policy,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Trail,
+        Kind::Bucket,
+        Kind::LogGroup,
+        Kind::Key,
+        Kind::KeyAlias,
+        Kind::Role,
+        Kind::Policy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Trail => "trail",
+            Kind::Bucket => "bucket",
+            Kind::LogGroup => "log_group",
+            Kind::Key => "key",
+            Kind::KeyAlias => "key_alias",
+            Kind::Role => "role",
+            Kind::Policy => "policy",
+        }
+    }
+
+    /// How messages name it: "trail", "bucket", "log group"…
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Trail => "trail",
+            Kind::Bucket => "bucket",
+            Kind::LogGroup => "log group",
+            Kind::Key => "KMS key",
+            Kind::KeyAlias => "KMS alias",
+            Kind::Role => "IAM role",
+            Kind::Policy => "policy",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Terraform,
+    CloudFormation,
+    PolicyJson,
+}
+
+/// Index of a resource in [`Model::resources`].
+pub type ResourceId = usize;
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub kind: Kind,
+    pub format: Format,
+    /// `aws_cloudtrail`, `AWS::S3::Bucket`…
+    pub type_name: String,
+    pub address: Address,
+    pub scope: ScopeId,
+    /// The resource header: `resource "aws_cloudtrail" "main" {` or the logical ID key. Defaulted
+    /// values and "should be set here" findings point at it.
+    pub header: Span,
+    /// The fields listed in [`schema::fields`] for this kind, as a [`V::Map`].
+    pub fields: Val,
+}
+
+impl Resource {
+    pub fn new(
+        kind: Kind,
+        format: Format,
+        type_name: &str,
+        address: Address,
+        scope: ScopeId,
+        header: Span,
+    ) -> Resource {
+        Resource {
+            kind,
+            format,
+            type_name: type_name.to_string(),
+            address,
+            scope,
+            header,
+            fields: Val::new(V::Map(Vec::new()), header),
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Val> {
+        self.fields.get(name)
+    }
+
+    pub fn file(&self) -> FileId {
+        self.header.file
+    }
+
+    /// The local name other resources use to reference this one in its scope:
+    /// `aws_s3_bucket.logs` or the logical ID.
+    pub fn local_name(&self) -> &str {
+        &self.address.local
+    }
+}
+
+/// The edges rules follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Edge {
+    /// trail → bucket (`s3_bucket_name`, `S3BucketName`)
+    Bucket,
+    /// trail → log group (`cloud_watch_logs_group_arn`, `CloudWatchLogsLogGroupArn`)
+    LogGroup,
+    /// trail → role (`cloud_watch_logs_role_arn`, `CloudWatchLogsRoleArn`)
+    Role,
+    /// trail → key, log group → key (`kms_key_id`, `KMSKeyId`, `KmsKeyId`)
+    Key,
+}
+
+impl Edge {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edge::Bucket => "bucket",
+            Edge::LogGroup => "log_group",
+            Edge::Role => "role",
+            Edge::Key => "key",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Edge> {
+        Some(match s {
+            "bucket" => Edge::Bucket,
+            "log_group" => Edge::LogGroup,
+            "role" => Edge::Role,
+            "key" => Edge::Key,
+            _ => return None,
+        })
+    }
+
+    /// The model field of the source resource that holds the link.
+    pub fn field(self) -> &'static str {
+        match self {
+            Edge::Bucket => "s3_bucket_name",
+            Edge::LogGroup => "cloud_watch_logs_group_arn",
+            Edge::Role => "cloud_watch_logs_role_arn",
+            Edge::Key => "kms_key_id",
+        }
+    }
+
+    pub fn target(self) -> Kind {
+        match self {
+            Edge::Bucket => Kind::Bucket,
+            Edge::LogGroup => Kind::LogGroup,
+            Edge::Role => Kind::Role,
+            Edge::Key => Kind::Key,
+        }
+    }
+}
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Link {
+    /// The attribute is not set: rules that need the target are not applicable.
+    Absent,
+    /// The target is defined in the scan.
+    Resolved(ResourceId),
+    /// The attribute names something that is not defined in the scan (a bucket in another
+    /// account, an AWS managed key): rules that need it are not applicable.
+    External(String),
+    /// The attribute cannot be resolved: rules that need the target are unknown.
+    Unknown(Unknown),
+}
+
+/// One resolved link, with the span of the attribute that sets it (for related locations).
+#[derive(Debug, Clone)]
+pub struct LinkInfo {
+    pub edge: Edge,
+    pub link: Link,
+    pub span: Span,
+}
+
+/// One module instance or template.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub format: Format,
+    /// The directory (Terraform) or file (CloudFormation, policy JSON) it was read from.
+    pub origin: String,
+    /// The region the scope deploys to, when a provider block or parameter fixes it.
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub resources: Vec<Resource>,
+    /// Per resource, the links it has (same indices as `resources`).
+    pub links: Vec<Vec<LinkInfo>>,
+    pub scopes: Vec<Scope>,
+}
+
+impl Model {
+    pub fn link(&self, id: ResourceId, edge: Edge) -> Option<&LinkInfo> {
+        self.links.get(id)?.iter().find(|l| l.edge == edge)
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (ResourceId, &Resource)> {
+        self.resources.iter().enumerate().filter(move |(_, r)| r.kind == kind)
+    }
+}

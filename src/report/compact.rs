@@ -1,0 +1,25 @@
+//! `file:line:col: severity CODE name: message`, one finding per line (SPEC §7).
+
+use super::loc;
+use crate::Report;
+use crate::finding::Verdict;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let l = loc(&report.sources, f.primary.span);
+        let verdict = match (f.verdict, &f.suppressed) {
+            (_, Some(_)) => " (suppressed)",
+            (Verdict::Unknown, _) => " (unknown)",
+            _ => "",
+        };
+        out.push_str(&format!(
+            "{}:{}:{}: {} {} {}{verdict}: {}\n",
+            l.file, l.line, l.column, f.severity, f.code, f.name, f.message
+        ));
+    }
+    for e in &report.errors {
+        out.push_str(&format!("{}:{}:{}: error: {}\n", e.file, e.line, e.column, e.message));
+    }
+    out
+}

@@ -1,0 +1,129 @@
+//! Human output: one miette diagnostic per finding, with the source snippet, the primary label,
+//! related labels (same file inline; other files as follow-up notes) and help; then a summary
+//! line (SPEC §7).
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport,
+    Severity as MSeverity,
+};
+
+use super::Style;
+use crate::Report;
+use crate::finding::{Finding, Label, Severity, Verdict};
+use crate::source::SourceMap;
+
+pub fn render(report: &Report, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(if style.width == 0 { 100 } else { style.width })
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for f in &report.findings {
+        render_finding(&handler, &report.sources, f, &mut out);
+    }
+    for e in &report.errors {
+        out.push_str(&format!("error: {}: {}\n", e.file, e.message));
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+fn severity_of(f: &Finding) -> MSeverity {
+    match (f.verdict, f.severity) {
+        (Verdict::Unknown, _) | (_, Severity::Info) => MSeverity::Advice,
+        _ if f.suppressed.is_some() => MSeverity::Advice,
+        (_, Severity::Critical | Severity::High) => MSeverity::Error,
+        _ => MSeverity::Warning,
+    }
+}
+
+fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Finding, out: &mut String) {
+    let file = sources.get(f.primary.span.file);
+    let mut code = format!("{}({}) {}", f.code, f.name, f.severity);
+    if f.verdict == Verdict::Unknown {
+        code.push_str(", unknown");
+    }
+    if let Some(reason) = &f.suppressed {
+        code.push_str(&format!(", suppressed: {reason}"));
+    }
+    let mut d = MietteDiagnostic::new(f.message.clone())
+        .with_code(code)
+        .with_severity(severity_of(f))
+        .with_label(labeled(&f.primary, true));
+    let (here, elsewhere): (Vec<&Label>, Vec<&Label>) =
+        f.related.iter().partition(|l| l.span.file == f.primary.span.file);
+    for l in here {
+        d = d.and_label(labeled(l, false));
+    }
+    if let Some(h) = &f.help {
+        d = d.with_help(h.clone());
+    }
+    let source = NamedSource::new(file.display.clone(), file.text.to_string());
+    let report = MReport::new(d).with_source_code(source);
+    let _ = handler.render_report(out, report.as_ref());
+    for l in elsewhere {
+        let other = sources.get(l.span.file);
+        let note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
+            .with_severity(MSeverity::Advice)
+            .with_label(labeled(l, true));
+        let report =
+            MReport::new(note).with_source_code(NamedSource::new(other.display.clone(), other.text.to_string()));
+        let _ = handler.render_report(out, report.as_ref());
+    }
+}
+
+fn labeled(l: &Label, primary: bool) -> LabeledSpan {
+    let span = (l.span.start as usize, l.span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(Some(l.message.clone()), span)
+    } else {
+        LabeledSpan::new_with_span(Some(l.message.clone()), span)
+    }
+}
+
+/// `ctlint: 3 files, 12 resources: 4 findings (1 high, 3 medium), 1 unknown, 2 not applicable, 0 suppressed`
+pub fn summary(report: &Report) -> String {
+    let s = &report.summary;
+    let fails: usize = s.fail;
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|sev| s.by_severity.get(sev).filter(|n| **n > 0).map(|n| format!("{n} {sev}")))
+        .collect();
+    let mut line = format!(
+        "ctlint: {} file{}, {} resource{}: {} failing finding{}",
+        s.files,
+        plural(s.files),
+        s.resources,
+        plural(s.resources),
+        fails,
+        plural(fails)
+    );
+    if !by_sev.is_empty() {
+        line.push_str(&format!(" ({})", by_sev.join(", ")));
+    }
+    line.push_str(&format!(
+        ", {} unknown, {} not applicable, {} suppressed",
+        s.unknown, s.not_applicable, s.suppressed
+    ));
+    if s.parse_errors > 0 {
+        line.push_str(&format!(
+            ", {} file{} not parsed",
+            s.parse_errors,
+            plural(s.parse_errors)
+        ));
+    }
+    line.push('\n');
+    for n in &s.notes {
+        line.push_str(&format!("  note: {n}\n"));
+    }
+    line
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,112 @@
+//! JUnit XML (SPEC §7): one test suite per rule, one test case per rule × resource evaluated;
+//! failing findings are `<failure>`s with their location, unknown verdicts `<skipped>`.
+
+use std::collections::BTreeMap;
+
+use super::loc;
+use crate::Report;
+use crate::finding::{Finding, Verdict};
+
+pub fn render(report: &Report) -> String {
+    let mut suites: BTreeMap<&str, Vec<(&str, Verdict, Option<&Finding>)>> = BTreeMap::new();
+    for e in &report.evaluations {
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.code == e.code && f.resource == e.resource);
+        suites
+            .entry(&e.code)
+            .or_default()
+            .push((&e.resource, e.verdict, finding));
+    }
+    for f in report.findings.iter().filter(|f| f.code == "CT000") {
+        suites
+            .entry("CT000")
+            .or_default()
+            .push((&f.resource, Verdict::Fail, Some(f)));
+    }
+    let total: usize = suites.values().map(Vec::len).sum();
+    let failures: usize = suites
+        .values()
+        .flatten()
+        .filter(|(_, v, f)| *v == Verdict::Fail && f.is_some_and(|f| f.suppressed.is_none()))
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"ctlint\" tests=\"{total}\" failures=\"{failures}\">\n"
+    ));
+    for (code, cases) in &suites {
+        let name = report
+            .rules
+            .iter()
+            .find(|(r, _)| r.code == *code)
+            .map_or("parse-error", |(r, _)| r.name.as_str());
+        let fails = cases
+            .iter()
+            .filter(|(_, v, f)| *v == Verdict::Fail && f.is_some_and(|f| f.suppressed.is_none()))
+            .count();
+        let skipped = cases.len()
+            - fails
+            - cases
+                .iter()
+                .filter(|(_, v, f)| {
+                    *v == Verdict::Pass || (*v == Verdict::Fail && f.is_some_and(|f| f.suppressed.is_some()))
+                })
+                .count();
+        out.push_str(&format!(
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{fails}\" skipped=\"{skipped}\">\n",
+            esc(code),
+            esc(name),
+            cases.len()
+        ));
+        for (resource, verdict, finding) in cases {
+            out.push_str(&format!(
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                esc(code),
+                esc(resource)
+            ));
+            match (verdict, finding) {
+                (Verdict::Fail, Some(f)) if f.suppressed.is_none() => {
+                    let l = loc(&report.sources, f.primary.span);
+                    out.push_str(&format!(" file=\"{}\" line=\"{}\">\n", esc(&l.file), l.line));
+                    out.push_str(&format!(
+                        "      <failure type=\"{}\" message=\"{}\">{}:{}:{}: {}</failure>\n",
+                        esc(f.severity.as_str()),
+                        esc(&f.message),
+                        esc(&l.file),
+                        l.line,
+                        l.column,
+                        esc(&f.message)
+                    ));
+                    out.push_str("    </testcase>\n");
+                }
+                (Verdict::Unknown, Some(f)) => {
+                    out.push_str(&format!(
+                        ">\n      <skipped message=\"unknown: {}\"/>\n    </testcase>\n",
+                        esc(&f.message)
+                    ));
+                }
+                _ => out.push_str("/>\n"),
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,317 @@
+//! Links between resources, resolved once before any rule runs.
+//!
+//! A trail's bucket, log group, role and key, and a log group's key, are found:
+//! 1. by reference within the scope (`aws_s3_bucket.logs.id`, `!GetAtt Logs.Arn`; an alias
+//!    leads to its key);
+//! 2. otherwise by name or ARN anywhere in the scan, after expanding symbols
+//!    ([`Resolver::expand`]): `"org-trail-logs"` finds the bucket named so, and
+//!    `arn:…:log-group:trail:*` the log group `trail`.
+//!
+//! A reference to a data source, an AWS managed key or a name nothing in the scan carries is
+//! *external* (rules that need the target are not applicable); a value that cannot be resolved
+//! is *unknown*.
+
+use std::collections::HashMap;
+
+use crate::model::{AttrRef, Edge, Format, Kind, Link, LinkInfo, Model, Part, Resource, ResourceId, Sym, Text, V, Val};
+
+/// Looks resources up by scope and local name, and expands symbolic attributes.
+pub struct Resolver<'m> {
+    model: &'m Model,
+    by_name: HashMap<(u32, &'m str), ResourceId>,
+}
+
+/// How many times an expansion may replace a symbol by text holding more symbols.
+const MAX_EXPANSION: usize = 8;
+
+impl<'m> Resolver<'m> {
+    pub fn new(model: &'m Model) -> Resolver<'m> {
+        // The first instance stands for a resource expanded by `count`/`for_each`.
+        let by_name = model
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.scope, r.local_name()), i))
+            .fold(HashMap::new(), |mut m, (k, i)| {
+                m.entry(k).or_insert(i);
+                m
+            });
+        Resolver { model, by_name }
+    }
+
+    pub fn lookup(&self, a: &AttrRef) -> Option<ResourceId> {
+        self.by_name.get(&(a.scope, a.target.as_str())).copied()
+    }
+
+    /// Replace attribute symbols of resources in the scan by their computed values (a bucket's
+    /// `arn` becomes `arn:<partition>:s3:::<name>`), so that texts can be compared and matched.
+    pub fn expand(&self, text: &Text) -> Text {
+        let mut current = text.clone();
+        for _ in 0..MAX_EXPANSION {
+            let mut changed = false;
+            let mut out = Text::default();
+            for p in &current.0 {
+                match p {
+                    Part::Sym(Sym::Attr(a)) => match self.lookup(a).and_then(|id| self.attribute(id, &a.attr)) {
+                        Some(t) if &t != &Text::sym(Sym::Attr(a.clone())) => {
+                            out.append(t);
+                            changed = true;
+                        }
+                        _ => out.push(p.clone()),
+                    },
+                    other => out.push(other.clone()),
+                }
+            }
+            current = out;
+            if !changed {
+                break;
+            }
+        }
+        current
+    }
+
+    /// The computed value of an attribute of a resource in the scan.
+    pub fn attribute(&self, id: ResourceId, attr: &str) -> Option<Text> {
+        let r = &self.model.resources[id];
+        let name = self.name_text(id);
+        let region = self.region(r);
+        let arn = |service: &str, region_part: Option<Part>, account: bool, resource: Text| {
+            let mut t = Text::lit("arn:");
+            t.push(Part::Sym(Sym::Partition));
+            t.push(Part::Lit(format!(":{service}:")));
+            if let Some(rp) = region_part {
+                t.push(rp);
+            }
+            t.push(Part::Lit(":".into()));
+            if account {
+                t.push(Part::Sym(Sym::Account));
+            }
+            t.push(Part::Lit(":".into()));
+            t.append(resource);
+            t
+        };
+        let tf = r.format == Format::Terraform;
+        Some(match (r.kind, attr) {
+            (Kind::Bucket, "id" | "bucket" | "Ref") => name,
+            (Kind::Bucket, "arn" | "Arn") => {
+                let mut t = Text::lit("arn:");
+                t.push(Part::Sym(Sym::Partition));
+                t.push(Part::Lit(":s3:::".into()));
+                t.append(name);
+                t
+            }
+            (Kind::LogGroup, "id" | "name" | "Ref") => name,
+            (Kind::LogGroup, "arn" | "Arn") => {
+                let mut res = Text::lit("log-group:");
+                res.append(name);
+                if !tf {
+                    // CloudFormation's `Arn` of a log group ends in `:*`; Terraform's does not.
+                    res.push(Part::Lit(":*".into()));
+                }
+                arn("logs", Some(region), true, res)
+            }
+            (Kind::Role, "id" | "name" | "Ref") => name,
+            (Kind::Role, "arn" | "Arn") => {
+                let path = r.field("path").and_then(Val::as_str).unwrap_or("/").to_string();
+                let mut res = Text::lit(&format!("role{path}"));
+                res.append(name);
+                arn("iam", None, true, res)
+            }
+            (Kind::Key, "arn" | "Arn") => {
+                let mut res = Text::lit("key/");
+                res.append(self.key_id(id));
+                arn("kms", Some(region), true, res)
+            }
+            (Kind::Key, "id" | "key_id" | "Ref" | "KeyId") => self.key_id(id),
+            (Kind::KeyAlias, "id" | "name" | "Ref") => name,
+            (Kind::KeyAlias, "arn") => arn("kms", Some(region), true, name),
+            (Kind::Trail, "id" | "name" | "Ref") => name,
+            (Kind::Trail, "arn" | "Arn") => {
+                let mut res = Text::lit("trail/");
+                res.append(name);
+                arn("cloudtrail", Some(region), true, res)
+            }
+            _ => return None,
+        })
+    }
+
+    /// A resource's name: its `name` field, or a symbol standing for the generated name.
+    pub fn name_text(&self, id: ResourceId) -> Text {
+        let r = &self.model.resources[id];
+        match r.field("name").and_then(|v| v.text()) {
+            Some(t) if t.first_unknown().is_none() => t.into_owned(),
+            _ => self.opaque(r, if r.format == Format::Terraform { "id" } else { "Ref" }),
+        }
+    }
+
+    fn key_id(&self, id: ResourceId) -> Text {
+        let r = &self.model.resources[id];
+        self.opaque(r, if r.format == Format::Terraform { "key_id" } else { "Ref" })
+    }
+
+    fn opaque(&self, r: &Resource, attr: &str) -> Text {
+        Text::sym(Sym::Attr(Box::new(AttrRef {
+            scope: r.scope,
+            target: r.local_name().to_string(),
+            attr: attr.to_string(),
+        })))
+    }
+
+    fn region(&self, r: &Resource) -> Part {
+        match self.model.scopes.get(r.scope as usize).and_then(|s| s.region.clone()) {
+            Some(reg) => Part::Lit(reg),
+            None => Part::Sym(Sym::Region),
+        }
+    }
+
+    /// Where `edge` of resource `id` leads.
+    pub fn link(&self, id: ResourceId, edge: Edge) -> LinkInfo {
+        let r = &self.model.resources[id];
+        let Some(v) = r.field(edge.field()) else {
+            return LinkInfo {
+                edge,
+                link: Link::Absent,
+                span: r.header,
+            };
+        };
+        LinkInfo {
+            edge,
+            link: self.target(r, v, edge.target()),
+            span: v.span,
+        }
+    }
+
+    fn target(&self, from: &Resource, v: &Val, kind: Kind) -> Link {
+        let text = match &v.v {
+            V::Unknown(u) => return Link::Unknown((**u).clone()),
+            V::Null => return Link::Absent,
+            _ => match v.text() {
+                Some(t) => t.into_owned(),
+                None => {
+                    return Link::Unknown(crate::model::Unknown {
+                        expr: v.to_string(),
+                        reason: "is not a name or ARN".into(),
+                    });
+                }
+            },
+        };
+        if text.is_present() == Some(false) {
+            return Link::Absent;
+        }
+        // 1. By reference in the same scope.
+        for a in text.attr_refs() {
+            if a.scope != from.scope {
+                continue;
+            }
+            if let Some(id) = self.lookup(a) {
+                let target = &self.model.resources[id];
+                if target.kind == kind {
+                    return Link::Resolved(id);
+                }
+                if target.kind == Kind::KeyAlias && kind == Kind::Key {
+                    return match target.field("target_key_id") {
+                        Some(k) => self.target(target, k, Kind::Key),
+                        None => Link::Absent,
+                    };
+                }
+            }
+            if a.target.starts_with("data.") {
+                return Link::External(format!("{}.{}", a.target, a.attr));
+            }
+        }
+        if let Some(u) = text.first_unknown() {
+            return Link::Unknown(u.clone());
+        }
+        // 2. By name or ARN anywhere in the scan.
+        let expanded = self.expand(&text);
+        let wanted = match name_in(&expanded, kind) {
+            Some(w) => w,
+            None => return Link::External(expanded.to_string()),
+        };
+        if kind == Kind::Key {
+            if wanted.as_lit().is_some_and(|s| s.starts_with("alias/aws/")) {
+                return Link::External(wanted.to_string());
+            }
+            if let Some(alias) = self
+                .model
+                .of_kind(Kind::KeyAlias)
+                .find(|(i, _)| self.name_text(*i) == wanted)
+            {
+                return match alias.1.field("target_key_id") {
+                    Some(k) => self.target(alias.1, k, Kind::Key),
+                    None => Link::Absent,
+                };
+            }
+            return Link::External(expanded.to_string());
+        }
+        match self
+            .model
+            .of_kind(kind)
+            .find(|(i, _)| self.expand(&self.name_text(*i)) == wanted)
+        {
+            Some((i, _)) => Link::Resolved(i),
+            None => Link::External(expanded.to_string()),
+        }
+    }
+}
+
+/// The name a name-or-ARN text designates for a kind: the bucket name of `arn:…:s3:::name`, the
+/// log group of `arn:…:log-group:name[:*]`, the role of `arn:…:role/path/name`, the alias of
+/// `…:alias/name`; a plain name as is.
+fn name_in(t: &Text, kind: Kind) -> Option<Text> {
+    let is_arn = matches!(t.0.first(), Some(Part::Lit(s)) if s.starts_with("arn:"));
+    if !is_arn {
+        return Some(t.clone());
+    }
+    let fields = t.split(":");
+    match kind {
+        Kind::Bucket => {
+            // arn:partition:s3:::name
+            let rest = t.split_once(":::")?.1;
+            Some(rest)
+        }
+        Kind::LogGroup => {
+            // arn:partition:logs:region:account:log-group:name[:*]
+            if fields.len() < 7 || fields[5].as_lit() != Some("log-group") {
+                return None;
+            }
+            Some(fields[6].clone())
+        }
+        Kind::Role => {
+            // arn:partition:iam::account:role/path/name
+            let res = fields.get(5)?;
+            let parts = res.split("/");
+            if parts.first()?.as_lit() != Some("role") {
+                return None;
+            }
+            parts.last().cloned()
+        }
+        Kind::Key => {
+            // arn:partition:kms:region:account:alias/name (a key/id ARN never matches by name)
+            let res = fields.get(5)?;
+            res.as_lit().filter(|s| s.starts_with("alias/")).map(Text::lit)
+        }
+        _ => None,
+    }
+}
+
+/// Resolve every link of the model.
+pub fn resolve(model: &mut Model) {
+    let links: Vec<Vec<LinkInfo>> = {
+        let resolver = Resolver::new(model);
+        model
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(id, r)| match r.kind {
+                Kind::Trail => [Edge::Bucket, Edge::LogGroup, Edge::Role, Edge::Key]
+                    .into_iter()
+                    .map(|e| resolver.link(id, e))
+                    .collect(),
+                Kind::LogGroup => vec![resolver.link(id, Edge::Key)],
+                _ => Vec::new(),
+            })
+            .collect()
+    };
+    model.links = links;
+}

@@ -1,0 +1,44 @@
+//! Rust predicates that rules call by name, for requirements a JSONPath and a predicate cannot
+//! express (several fields and selectors weighed together). Each returns an [`Outcome`] with its
+//! own location and wording.
+
+mod management_events;
+
+use crate::finding::Verdict;
+use crate::model::Resource;
+use crate::source::{SourceMap, Span};
+
+/// The result of a check on one target.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// Where the finding points.
+    pub span: Span,
+    /// What was found, in words: "`read_write_type` is \"ReadOnly\"…".
+    pub state: String,
+    /// Model path of the attribute to blame, for the fingerprint.
+    pub attribute: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    ManagementEventsComplete,
+}
+
+impl Builtin {
+    const ALL: [(&'static str, Builtin); 1] = [("management_events_complete", Builtin::ManagementEventsComplete)];
+
+    pub fn by_name(name: &str) -> Option<Builtin> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|(n, _)| *n).collect()
+    }
+
+    pub fn call(self, target: &Resource, sources: &SourceMap) -> Outcome {
+        match self {
+            Builtin::ManagementEventsComplete => management_events::check(target, sources),
+        }
+    }
+}

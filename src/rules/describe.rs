@@ -1,0 +1,46 @@
+//! Values in words, for messages: "`is_multi_region_trail` is false", "`is_multi_region_trail` is
+//! not set and defaults to false", "`kms_key_id` is `var.key`, which cannot be resolved: …".
+//!
+//! Written values are quoted as the user wrote them (so `versioning { enabled = false }` reads as
+//! `enabled` is false even though the model stores a status), followed by what they evaluate to
+//! when that differs.
+
+use crate::model::{Origin, V, Val};
+use crate::source::SourceMap;
+
+pub fn state(v: Option<&Val>, fallback_name: &str, sources: &SourceMap) -> String {
+    let Some(v) = v else {
+        return format!("`{fallback_name}` is not set");
+    };
+    let name = if v.source.is_empty() { fallback_name } else { v.source };
+    if v.origin == Origin::Defaulted {
+        return format!("`{name}` is not set and defaults to {v}");
+    }
+    let snippet = snippet(v, sources);
+    if let Some(u) = v.unknown_info() {
+        let shown = snippet.unwrap_or_else(|| u.expr.clone());
+        return format!("`{name}` is `{shown}`, which cannot be resolved: {}", u.reason);
+    }
+    if v.is_null() {
+        return format!("`{name}` is not set");
+    }
+    let value = v.to_string();
+    match snippet {
+        Some(s) if unquote(&s) != unquote(&value) => format!("`{name}` is `{s}`, which is {value}"),
+        _ => format!("`{name}` is {value}"),
+    }
+}
+
+/// The source text of a value, when it is short and on one line.
+pub fn snippet(v: &Val, sources: &SourceMap) -> Option<String> {
+    if v.span.is_empty() || (v.span.file.0 as usize) >= sources.len() {
+        return None;
+    }
+    let file = sources.get(v.span.file);
+    let s = file.text.get(v.span.start as usize..v.span.end as usize)?.trim();
+    (!s.is_empty() && !s.contains('\n') && s.chars().count() <= 80 && !matches!(v.v, V::Map(_))).then(|| s.to_string())
+}
+
+fn unquote(s: &str) -> &str {
+    s.trim().trim_matches(|c| c == '"' || c == '\'')
+}

@@ -1,0 +1,478 @@
+//! Rule evaluation: every active rule on every target it names, one verdict each (SPEC §2).
+//!
+//! For linked targets (`trail.bucket`…) the engine follows the links the resolver stored: an
+//! absent or external link makes the rule not applicable for that trail, an unknown link gives
+//! an unknown finding at the trail's attribute, and a resolved one leads to the target, which is
+//! evaluated once however many trails reach it. `when` checks decide applicability; `check`s
+//! decide the verdict, the worst one winning; the first failing check gives the finding its
+//! message and location, and later failures join it as related labels.
+
+use std::collections::HashSet;
+
+use jsonpath_rust::query::js_path_process;
+use rayon::prelude::*;
+
+use super::builtins::Outcome;
+use super::describe;
+use super::predicate::{ConfigValues, Predicate};
+use super::registry::{Check, Rule, Target};
+use crate::finding::{Finding, Label, Severity, Verdict};
+use crate::model::{Edge, Format, Link, Model, Resource, ResourceId, Val, schema};
+use crate::resolve::Resolver;
+use crate::source::{SourceMap, Span};
+
+/// A rule as configured for this run.
+pub struct Active<'r> {
+    pub rule: &'r Rule,
+    pub severity: Severity,
+}
+
+/// Counts of verdicts, and why rules were not applicable.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+    pub not_applicable: usize,
+    /// One line per trail link that made rules not applicable.
+    pub notes: Vec<String>,
+    /// Every rule × resource evaluated to pass, fail or unknown (for JUnit).
+    pub evaluations: Vec<Evaluation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evaluation {
+    pub code: String,
+    pub resource: String,
+    pub verdict: Verdict,
+}
+
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub sources: &'a SourceMap,
+    pub resolver: &'a Resolver<'a>,
+    pub config: &'a dyn ConfigValues,
+}
+
+pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
+    let results: Vec<(Vec<Finding>, Tally)> = rules.par_iter().map(|a| evaluate_rule(a, cx)).collect();
+    let mut findings = Vec::new();
+    let mut tally = Tally::default();
+    for (f, t) in results {
+        findings.extend(f);
+        tally.pass += t.pass;
+        tally.fail += t.fail;
+        tally.unknown += t.unknown;
+        tally.not_applicable += t.not_applicable;
+        tally.notes.extend(t.notes);
+        tally.evaluations.extend(t.evaluations);
+    }
+    tally.notes.sort();
+    tally.notes.dedup();
+    tally.evaluations.sort();
+    (findings, tally)
+}
+
+fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
+    let mut out = Vec::new();
+    let mut tally = Tally::default();
+    let mut done: HashSet<ResourceId> = HashSet::new();
+    let mut unknown_links: HashSet<(ResourceId, Edge)> = HashSet::new();
+    for target in &a.rule.targets {
+        let Target::Resources { root, path } = target else {
+            continue;
+        };
+        'roots: for (root_id, _) in cx.model.of_kind(*root) {
+            let mut cur = root_id;
+            let mut related = Vec::new();
+            for edge in path {
+                let from = &cx.model.resources[cur];
+                let Some(info) = cx.model.link(cur, *edge) else {
+                    tally.not_applicable += 1;
+                    continue 'roots;
+                };
+                match &info.link {
+                    Link::Absent => {
+                        tally.not_applicable += 1;
+                        continue 'roots;
+                    }
+                    Link::External(what) => {
+                        tally.not_applicable += 1;
+                        tally.notes.push(format!(
+                            "the {} of {} `{}` ({what}) is not defined in the scanned files; rules about it were not applied",
+                            edge.target().noun(),
+                            from.kind.noun(),
+                            from.address
+                        ));
+                        continue 'roots;
+                    }
+                    Link::Unknown(_) => {
+                        if unknown_links.insert((cur, *edge)) {
+                            tally.unknown += 1;
+                            tally.evaluations.push(Evaluation {
+                                code: a.rule.code.clone(),
+                                resource: from.address.to_string(),
+                                verdict: Verdict::Unknown,
+                            });
+                            out.push(unknown_link(a, cx, from, *edge, info.span));
+                        }
+                        continue 'roots;
+                    }
+                    Link::Resolved(next) => {
+                        related.push(Label::new(info.span, link_label(from, *edge)));
+                        cur = *next;
+                    }
+                }
+            }
+            if !done.insert(cur) {
+                continue;
+            }
+            let trail = (cur != root_id).then(|| cx.model.resources[root_id].address.to_string());
+            let result = evaluate_target(a, cx, cur, related, trail.as_deref());
+            if result.0 != Verdict::NotApplicable {
+                tally.evaluations.push(Evaluation {
+                    code: a.rule.code.clone(),
+                    resource: cx.model.resources[cur].address.to_string(),
+                    verdict: result.0,
+                });
+            }
+            match result {
+                (Verdict::Pass, _) => tally.pass += 1,
+                (Verdict::NotApplicable, _) => tally.not_applicable += 1,
+                (v, Some(f)) => {
+                    if v == Verdict::Fail {
+                        tally.fail += 1;
+                    } else {
+                        tally.unknown += 1;
+                    }
+                    out.push(f);
+                }
+                (_, None) => {}
+            }
+        }
+    }
+    (out, tally)
+}
+
+fn link_label(from: &Resource, edge: Edge) -> String {
+    let who = format!("{} `{}`", from.kind.noun(), from.address);
+    match edge {
+        Edge::Bucket => format!("{who} delivers its log files to this bucket"),
+        Edge::LogGroup => format!("{who} sends its events to this log group"),
+        Edge::Role => format!("{who} writes to CloudWatch Logs with this role"),
+        Edge::Key => format!("{who} is encrypted with this key"),
+    }
+}
+
+fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span: Span) -> Finding {
+    let state = describe::state(
+        from.field(edge.field()),
+        source_name(from, &[edge.field()]).as_str(),
+        cx.sources,
+    );
+    let message = format!(
+        "cannot tell which {} {} `{}` uses, so {} cannot be checked: {state}",
+        edge.target().noun(),
+        from.kind.noun(),
+        display_name(from),
+        a.rule.code
+    );
+    finding(
+        a,
+        cx,
+        from,
+        Verdict::Unknown,
+        message,
+        Label::new(span, state),
+        Vec::new(),
+        None,
+        edge.field(),
+    )
+}
+
+/// Evaluate `when` and `check`s on one target.
+fn evaluate_target(
+    a: &Active<'_>,
+    cx: &Ctx<'_>,
+    id: ResourceId,
+    related: Vec<Label>,
+    trail: Option<&str>,
+) -> (Verdict, Option<Finding>) {
+    let target = &cx.model.resources[id];
+    let mut when_unknown: Option<Outcome> = None;
+    for w in &a.rule.when {
+        let o = run_check(w, target, cx);
+        match o.verdict {
+            Verdict::Fail | Verdict::NotApplicable => return (Verdict::NotApplicable, None),
+            Verdict::Unknown => {
+                when_unknown.get_or_insert(o);
+            }
+            Verdict::Pass => {}
+        }
+    }
+    let mut outcomes: Vec<(Outcome, &Check)> = Vec::new();
+    for c in &a.rule.checks {
+        let o = run_check(c, target, cx);
+        let stop = c.stop && o.verdict == Verdict::Fail;
+        outcomes.push((o, c));
+        if stop {
+            break;
+        }
+    }
+    let worst = if outcomes.iter().any(|(o, _)| o.verdict == Verdict::Fail) {
+        Verdict::Fail
+    } else if outcomes.iter().any(|(o, _)| o.verdict == Verdict::Unknown) {
+        Verdict::Unknown
+    } else {
+        return (Verdict::Pass, None);
+    };
+    let vars = Vars {
+        target,
+        trail,
+        config: cx.config,
+    };
+    // The rule fails, but whether it applies is unknown: the verdict is unknown.
+    if let (Verdict::Fail, Some(w)) = (worst, &when_unknown) {
+        let message = format!(
+            "{} `{}` may not comply with {} ({}): {}",
+            target.kind.noun(),
+            display_name(target),
+            a.rule.code,
+            a.rule.title.to_lowercase(),
+            w.state
+        );
+        let f = finding(
+            a,
+            cx,
+            target,
+            Verdict::Unknown,
+            message,
+            Label::new(w.span, w.state.clone()),
+            related,
+            None,
+            &w.attribute,
+        );
+        return (Verdict::Unknown, Some(f));
+    }
+    let mut picked = outcomes.iter().filter(|(o, _)| o.verdict == worst);
+    let (first, check) = picked.next().expect("a check with the worst verdict");
+    let message = if worst == Verdict::Fail {
+        let template = check.message.as_deref().unwrap_or("{title}: {state}");
+        vars.render(template, &first.state, &a.rule.title)
+    } else {
+        format!(
+            "{} `{}` cannot be checked for {}: {}",
+            target.kind.noun(),
+            display_name(target),
+            a.rule.code,
+            first.state
+        )
+    };
+    let label_text = match (worst, &check.label) {
+        (Verdict::Fail, Some(l)) => vars.render(l, &first.state, &a.rule.title),
+        _ => first.state.clone(),
+    };
+    let mut labels = related;
+    for (o, _) in picked {
+        labels.push(Label::new(o.span, o.state.clone()));
+    }
+    let help = check.help.as_ref().map(|h| vars.render(h, &first.state, &a.rule.title));
+    let f = finding(
+        a,
+        cx,
+        target,
+        worst,
+        message,
+        Label::new(first.span, label_text),
+        labels,
+        help,
+        &first.attribute,
+    );
+    (worst, Some(f))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    a: &Active<'_>,
+    cx: &Ctx<'_>,
+    target: &Resource,
+    verdict: Verdict,
+    message: String,
+    primary: Label,
+    related: Vec<Label>,
+    help: Option<String>,
+    attribute: &str,
+) -> Finding {
+    let resource = target.address.to_string();
+    let file = &cx.sources.get(target.file()).display;
+    Finding {
+        code: a.rule.code.clone(),
+        name: a.rule.name.clone(),
+        severity: a.severity,
+        verdict,
+        fingerprint: Finding::fingerprint_of(&a.rule.code, file, &resource, attribute),
+        message,
+        resource,
+        primary,
+        related,
+        help,
+        attribute: attribute.to_string(),
+        suppressed: None,
+    }
+}
+
+/// Run one check (or `when`) on a target.
+fn run_check(c: &Check, target: &Resource, cx: &Ctx<'_>) -> Outcome {
+    if let Predicate::Builtin(b) = &c.expect {
+        return b.call(target, cx.sources);
+    }
+    let attribute = c.fields.join(".");
+    let name = source_name(target, &c.fields.iter().map(String::as_str).collect::<Vec<_>>());
+    let values: Vec<&Val> = match &c.select {
+        Some((_, q)) => js_path_process(q, &target.fields)
+            .map(|r| r.into_iter().map(|q| q.val).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if values.is_empty() {
+        return Outcome {
+            verdict: c.expect.on_absent(),
+            span: nearest_span(target, &c.fields),
+            state: describe::state(None, &name, cx.sources),
+            attribute,
+        };
+    }
+    let mut unknown = None;
+    for v in values {
+        match c.expect.eval(v, cx.resolver, cx.config) {
+            Verdict::Fail => {
+                return Outcome {
+                    verdict: Verdict::Fail,
+                    span: v.span,
+                    state: describe::state(Some(v), &name, cx.sources),
+                    attribute,
+                };
+            }
+            Verdict::Unknown => {
+                unknown.get_or_insert(v);
+            }
+            _ => {}
+        }
+    }
+    match unknown {
+        Some(v) => Outcome {
+            verdict: Verdict::Unknown,
+            span: v.span,
+            state: describe::state(Some(v), &name, cx.sources),
+            attribute,
+        },
+        None => Outcome {
+            verdict: Verdict::Pass,
+            span: target.header,
+            state: String::new(),
+            attribute,
+        },
+    }
+}
+
+/// Where an unset field should be set: the deepest enclosing object that exists, else the
+/// resource header.
+fn nearest_span(target: &Resource, fields: &[String]) -> Span {
+    let mut span = target.header;
+    let mut cur = &target.fields;
+    for f in fields {
+        match cur.get(f) {
+            Some(v) => {
+                span = v.span;
+                cur = v;
+            }
+            None => break,
+        }
+    }
+    span
+}
+
+/// How the user spells a model path in the target's format: `versioning_configuration.status`
+/// is shown as the schema's names joined by dots, model names where the format has none.
+fn source_name(target: &Resource, path: &[&str]) -> String {
+    let mut fields = schema::fields(target.kind);
+    let mut out = Vec::new();
+    for seg in path {
+        let Some(f) = schema::field(fields, seg) else {
+            out.push(seg.to_string());
+            continue;
+        };
+        let name = match target.format {
+            Format::Terraform => f.tf,
+            _ => f.cfn,
+        };
+        out.push(if name.is_empty() {
+            f.name.to_string()
+        } else {
+            name.to_string()
+        });
+        if let schema::Ty::Obj(sub) | schema::Ty::List(sub) = f.ty {
+            fields = sub;
+        }
+    }
+    out.join(".")
+}
+
+/// A resource's name for messages: its literal name, or its address.
+pub fn display_name(r: &Resource) -> String {
+    match r.field("name").and_then(Val::as_str) {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => r.address.to_string(),
+    }
+}
+
+struct Vars<'a> {
+    target: &'a Resource,
+    trail: Option<&'a str>,
+    config: &'a dyn ConfigValues,
+}
+
+impl Vars<'_> {
+    /// Fill `{name}`, `{resource}`, `{trail}`, `{state}`, `{title}`, `{noun}` and
+    /// `{config.KEY}` in a message template.
+    fn render(&self, template: &str, state: &str, title: &str) -> String {
+        let mut out = String::with_capacity(template.len() + state.len());
+        let mut rest = template;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let key = &after[..end];
+            let value = match key {
+                "name" => Some(display_name(self.target)),
+                "resource" => Some(self.target.address.to_string()),
+                "trail" => Some(
+                    self.trail
+                        .map_or_else(|| self.target.address.to_string(), str::to_string),
+                ),
+                "state" => Some(state.to_string()),
+                "title" => Some(title.to_string()),
+                "noun" => Some(self.target.kind.noun().to_string()),
+                k => k
+                    .strip_prefix("config.")
+                    .and_then(|c| self.config.number(c))
+                    .map(crate::model::value::fmt_num),
+            };
+            match value {
+                Some(v) => out.push_str(&v),
+                None => {
+                    out.push('{');
+                    out.push_str(key);
+                    out.push('}');
+                }
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}

@@ -1,0 +1,382 @@
+//! The rule catalogue: the embedded `rules/*.toml` plus any `--rules-dir`, loaded and checked.
+//!
+//! Loading validates everything a rule refers to (severity, targets, JSONPaths against the model
+//! schema, predicates, builtins), so that a typo is a load error with its location (exit 2) and
+//! never a rule that silently does not fire.
+
+use std::path::Path;
+
+use jsonpath_rust::parser::model::JpQuery;
+use jsonpath_rust::parser::parse_json_path;
+
+use super::predicate::Predicate;
+use super::spec::{CheckSpec, Docs, RuleFile};
+use crate::finding::Severity;
+use crate::model::{Edge, Kind, schema};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// What a rule is evaluated on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every input file (CT000: built into parsing).
+    File,
+    /// Resources of `root`, followed along `path`.
+    Resources { root: Kind, path: Vec<Edge> },
+}
+
+impl Target {
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Target::File => None,
+            Target::Resources { root, path } => Some(path.last().map_or(*root, |e| e.target())),
+        }
+    }
+
+    fn parse(s: &str) -> Result<Target, String> {
+        if s == "file" {
+            return Ok(Target::File);
+        }
+        let mut parts = s.split('.');
+        let root = parts.next().unwrap_or("");
+        let root = Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == root)
+            .ok_or_else(|| format!("unknown target `{s}`"))?;
+        let mut kind = root;
+        let mut path = Vec::new();
+        for p in parts {
+            let edge = Edge::parse(p).ok_or_else(|| format!("unknown link `{p}` in target `{s}`"))?;
+            let valid = matches!((kind, edge), (Kind::Trail, _) | (Kind::LogGroup, Edge::Key));
+            if !valid {
+                return Err(format!("a {} has no `{p}` link (target `{s}`)", kind.noun()));
+            }
+            kind = edge.target();
+            path.push(edge);
+        }
+        Ok(Target::Resources { root, path })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// The JSONPath as written, and compiled.
+    pub select: Option<(String, JpQuery)>,
+    /// The model field names the select walks (`["versioning", "status"]`).
+    pub fields: Vec<String>,
+    pub expect: Predicate,
+    pub message: Option<String>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub stop: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub code: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub severity: Severity,
+    pub enabled: bool,
+    pub profiles: Vec<String>,
+    pub title: String,
+    pub targets: Vec<Target>,
+    pub when: Vec<Check>,
+    pub checks: Vec<Check>,
+    pub docs: Docs,
+    /// The file it was loaded from (`rules/CT001-….toml` or a `--rules-dir` path).
+    pub origin: String,
+}
+
+impl Rule {
+    /// Does `id` (a code, name or alias, any case) name this rule?
+    pub fn is(&self, id: &str) -> bool {
+        self.code.eq_ignore_ascii_case(id)
+            || self.name.eq_ignore_ascii_case(id)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
+    }
+}
+
+/// A rule file that does not load.
+#[derive(Debug, Clone)]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub rules: Vec<Rule>,
+}
+
+impl Registry {
+    /// The embedded catalogue, plus the rule files of `extra_dir`.
+    pub fn load(extra_dir: Option<&Path>) -> Result<Registry, RuleError> {
+        let mut rules = Vec::new();
+        for (name, text) in embedded::EMBEDDED {
+            rules.push(load_rule(&format!("rules/{name}"), text)?);
+        }
+        if let Some(dir) = extra_dir {
+            let err = |message: String| RuleError {
+                file: dir.display().to_string(),
+                line: 1,
+                column: 1,
+                message,
+            };
+            let entries = std::fs::read_dir(dir).map_err(|e| err(format!("cannot read rules directory: {e}")))?;
+            let mut files: Vec<_> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                let shown = f.display().to_string();
+                let text = std::fs::read_to_string(&f).map_err(|e| RuleError {
+                    file: shown.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read rule file: {e}"),
+                })?;
+                rules.push(load_rule(&shown, &text)?);
+            }
+        }
+        check_unique(&rules)?;
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(Registry { rules })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.is(id))
+    }
+}
+
+fn check_unique(rules: &[Rule]) -> Result<(), RuleError> {
+    for (i, a) in rules.iter().enumerate() {
+        for b in &rules[i + 1..] {
+            let clash = [&b.code, &b.name].into_iter().chain(&b.aliases).find(|id| a.is(id));
+            if let Some(id) = clash {
+                return Err(RuleError {
+                    file: b.origin.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!("`{id}` is already used by {} ({})", a.code, a.origin),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Load one rule file; errors carry the line and column of the offending value.
+pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
+    let at = |span: Option<std::ops::Range<usize>>, message: String| {
+        let offset = span.map_or(0, |s| s.start).min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        RuleError {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        }
+    };
+    let spec: RuleFile = toml::from_str(text).map_err(|e| at(e.span(), e.message().to_string()))?;
+    let code = spec.code.get_ref().clone();
+    if !(code.len() == 5 && code.starts_with("CT") && code[2..].chars().all(|c| c.is_ascii_digit())) {
+        return Err(at(
+            Some(spec.code.span()),
+            format!("rule code `{code}` is not of the form CT123"),
+        ));
+    }
+    let name = spec.name.get_ref().clone();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(at(
+            Some(spec.name.span()),
+            format!("rule name `{name}` must be lowercase words joined by `-`"),
+        ));
+    }
+    let severity: Severity = spec
+        .severity
+        .get_ref()
+        .parse()
+        .map_err(|e: String| at(Some(spec.severity.span()), e))?;
+    let mut targets = Vec::new();
+    for t in spec.target.get_ref().items() {
+        targets.push(Target::parse(t).map_err(|e| at(Some(spec.target.span()), e))?);
+    }
+    if targets.is_empty() {
+        return Err(at(Some(spec.target.span()), "a rule needs a target".into()));
+    }
+    let kinds: Vec<Kind> = targets.iter().filter_map(Target::kind).collect();
+    let is_file = targets.contains(&Target::File);
+    if is_file && (!spec.check.is_empty() || !spec.when.is_empty()) {
+        return Err(at(
+            Some(spec.target.span()),
+            "`file` rules are built in and take no checks".into(),
+        ));
+    }
+    if !is_file && spec.check.is_empty() {
+        return Err(at(
+            Some(spec.target.span()),
+            "a rule needs at least one [[check]]".into(),
+        ));
+    }
+    let compile = |c: &CheckSpec| -> Result<Check, RuleError> {
+        let expect = Predicate::parse(c.expect.get_ref()).map_err(|e| at(Some(c.expect.span()), e))?;
+        let builtin = matches!(expect, Predicate::Builtin(_));
+        let (select, fields) = match &c.select {
+            Some(s) => {
+                let q =
+                    parse_json_path(s.get_ref()).map_err(|e| at(Some(s.span()), format!("invalid JSONPath: {e}")))?;
+                let fields = field_names(s.get_ref());
+                for k in &kinds {
+                    let path: Vec<&str> = fields.iter().map(String::as_str).collect();
+                    if !schema::path_exists(*k, &path) {
+                        return Err(at(
+                            Some(s.span()),
+                            format!(
+                                "`{}` is not a field of a {} (see src/model/schema.rs)",
+                                s.get_ref(),
+                                k.noun()
+                            ),
+                        ));
+                    }
+                }
+                (Some((s.get_ref().clone(), q)), fields)
+            }
+            None if builtin => (None, Vec::new()),
+            None => return Err(at(Some(c.expect.span()), "this check needs a `select`".into())),
+        };
+        Ok(Check {
+            select,
+            fields,
+            expect,
+            message: c.message.clone(),
+            label: c.label.clone(),
+            help: c.help.clone(),
+            stop: c.stop,
+        })
+    };
+    let when = spec.when.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    let checks = spec.check.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    Ok(Rule {
+        code,
+        name,
+        aliases: spec.aliases,
+        severity,
+        enabled: spec.enabled,
+        profiles: spec.profiles,
+        title: spec.title,
+        targets,
+        when,
+        checks,
+        docs: spec.docs,
+        origin: file.to_string(),
+    })
+}
+
+/// The member names a JSONPath walks: `$.a.b[*].c` → `[a, b, c]`, `$['a']` → `[a]`. Filters and
+/// indices are skipped.
+fn field_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = path.trim_start_matches('$').chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut name = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == '.' || n == '[' {
+                        break;
+                    }
+                    name.push(n);
+                    chars.next();
+                }
+                if !name.is_empty() && name != "*" {
+                    out.push(name);
+                }
+            }
+            '[' => {
+                let mut inner = String::new();
+                let mut depth = 1;
+                for n in chars.by_ref() {
+                    match n {
+                        '[' => depth += 1,
+                        ']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    inner.push(n);
+                }
+                let inner = inner.trim();
+                if let Some(name) = inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+                    out.push(name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_skip_indices_and_filters() {
+        assert_eq!(field_names("$.a.b[*].c"), ["a", "b", "c"]);
+        assert_eq!(field_names("$['a'][0]"), ["a"]);
+        assert_eq!(field_names("$.s[?@.x == 'y'].z"), ["s", "z"]);
+    }
+
+    #[test]
+    fn targets_parse() {
+        assert_eq!(
+            Target::parse("trail.log_group.key"),
+            Ok(Target::Resources {
+                root: Kind::Trail,
+                path: vec![Edge::LogGroup, Edge::Key]
+            })
+        );
+        assert!(Target::parse("bucket.key").is_err());
+        assert!(Target::parse("trial").is_err());
+    }
+
+    #[test]
+    fn the_embedded_catalogue_loads() {
+        let r = Registry::load(None).expect("catalogue loads");
+        assert!(r.get("CT001").is_some());
+        assert!(r.get("trail-not-multi-region").is_some());
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        let text = "code = \"CT999\"\nname = \"x\"\nseverity = \"severe\"\ntitle = \"t\"\ntarget = \"trail\"\n[docs]\nwhat = \"\"\nwhy = \"\"\n";
+        let e = load_rule("x.toml", text).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 12), "{e}");
+        let text = "code = \"CT999\"\nname = \"x\"\nseverity = \"low\"\ntitle = \"t\"\ntarget = \"trail\"\n[[check]]\nselect = \"$.is_multiregion\"\nexpect = { equals = true }\n[docs]\nwhat = \"\"\nwhy = \"\"\n";
+        let e = load_rule("x.toml", text).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("is not a field"), "{e}");
+    }
+}

@@ -1,0 +1,78 @@
+//! The rule-file format (`rules/README.md`), as serde structures. Unknown keys are errors, and the
+//! values whose meaning is checked after parsing (targets, JSONPaths, predicates) keep their spans
+//! so that a load error points into the file.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub code: Spanned<String>,
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub severity: Spanned<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    pub title: String,
+    pub target: Spanned<OneOrMany>,
+    #[serde(default)]
+    pub when: Vec<CheckSpec>,
+    #[serde(default)]
+    pub check: Vec<CheckSpec>,
+    pub docs: Docs,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn items(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    pub select: Option<Spanned<String>>,
+    pub expect: Spanned<toml::Value>,
+    pub message: Option<String>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    #[serde(default)]
+    pub stop: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub what: String,
+    pub why: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    pub terraform: Option<FormatDocs>,
+    pub cloudformation: Option<FormatDocs>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormatDocs {
+    pub fix: String,
+    pub bad: Option<String>,
+    pub good: Option<String>,
+}
