@@ -32,7 +32,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lint files and directories (default: .)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List rules: code, name, severity, default
     Rules {
         /// Also load the rule files of this directory
@@ -141,7 +141,7 @@ pub fn run(args: impl IntoIterator<Item = String>, out: &mut dyn Write, err: &mu
         }
     };
     match cli.command {
-        Command::Check(args) => check(args, out, err),
+        Command::Check(args) => check(*args, out, err),
         Command::Rules { rules_dir } => match Registry::load(rules_dir.as_deref()) {
             Ok(reg) => {
                 let _ = writeln!(
@@ -225,6 +225,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         strict: args.strict,
         max_file_size: args.max_file_size,
         adapt,
+        module_context: true,
     };
     let mut report = lint(&registry, &opts);
     let code = report.exit_code(fail_on);

@@ -66,7 +66,8 @@ pub fn is_terraform(path: &Path) -> bool {
 }
 
 /// Expand the command-line paths into the sorted, de-duplicated list of files to read.
-pub fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec<DiscoverError>) {
+/// With `module_context`, a named `.tf` file brings the rest of its directory as context.
+pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool) -> (Vec<Input>, Vec<DiscoverError>) {
     let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -89,7 +90,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet) -> (Vec<Input>, Vec<Discov
                         explicit: true,
                     },
                 );
-                if is_terraform(path) {
+                if module_context && is_terraform(path) {
                     let dir = path
                         .parent()
                         .filter(|p| !p.as_os_str().is_empty())

@@ -53,6 +53,9 @@ pub struct Options {
     pub strict: bool,
     pub max_file_size: u64,
     pub adapt: AdaptOptions,
+    /// A `.tf` file named on its own is read with the other files of its directory (its module),
+    /// reporting only findings that touch it. Off, it is read alone.
+    pub module_context: bool,
 }
 
 impl Default for Options {
@@ -66,16 +69,19 @@ impl Default for Options {
             strict: false,
             max_file_size: load::DEFAULT_MAX_FILE_SIZE,
             adapt: AdaptOptions::default(),
+            module_context: true,
         }
     }
 }
 
 impl Options {
-    /// Options that run only the given rules (by code or name) on `paths`: what rule tests use.
+    /// Options that run only the given rules (by code or name) on exactly `paths` (no module
+    /// context): what rule tests use.
     pub fn only(paths: &[PathBuf], rules: &[&str]) -> Options {
         Options {
             paths: paths.to_vec(),
             select: rules.iter().map(|r| r.to_string()).collect(),
+            module_context: false,
             ..Options::default()
         }
     }
@@ -95,7 +101,7 @@ pub struct Summary {
     /// Files read as Terraform, CloudFormation or policy documents (parsed or not).
     pub files: usize,
     pub resources: usize,
-    /// Unsuppressed findings by severity.
+    /// Unsuppressed failing findings by severity.
     pub by_severity: BTreeMap<Severity, usize>,
     pub pass: usize,
     pub fail: usize,
@@ -171,7 +177,7 @@ pub fn active_rules<'r>(registry: &'r Registry, opts: &Options) -> Vec<Active<'r
 pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let base = std::env::current_dir().unwrap_or_default();
     let exclude = globs(&opts.config.exclude);
-    let (inputs, discover_errors) = discover::discover(&opts.paths, &exclude);
+    let (inputs, discover_errors) = discover::discover(&opts.paths, &exclude, opts.module_context);
     let loaded = load::load(&inputs, &base, opts.max_file_size);
     let active = active_rules(registry, opts);
 
@@ -310,10 +316,12 @@ fn fill_summary(summary: &mut Summary, findings: &[Finding], tally: Tally) {
             continue;
         }
         match f.verdict {
-            Verdict::Fail => summary.fail += 1,
+            Verdict::Fail => {
+                summary.fail += 1;
+                *summary.by_severity.entry(f.severity).or_default() += 1;
+            }
             Verdict::Unknown => summary.unknown += 1,
             _ => {}
         }
-        *summary.by_severity.entry(f.severity).or_default() += 1;
     }
 }

@@ -53,7 +53,7 @@ impl<'m> Resolver<'m> {
             for p in &current.0 {
                 match p {
                     Part::Sym(Sym::Attr(a)) => match self.lookup(a).and_then(|id| self.attribute(id, &a.attr)) {
-                        Some(t) if &t != &Text::sym(Sym::Attr(a.clone())) => {
+                        Some(t) if t != Text::sym(Sym::Attr(a.clone())) => {
                             out.append(t);
                             changed = true;
                         }

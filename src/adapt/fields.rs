@@ -77,26 +77,34 @@ pub fn default_for(field: &Field, format: Format, header: Span, source: &'static
     })
 }
 
-/// Fill the defaults of `fields` that `map` lacks.
+/// Fill the defaults of `fields` that `map` lacks or that are written as null.
 pub fn fill_defaults(map: &mut Val, fields: &'static [Field], format: Format, header: Span) {
     for f in fields {
-        if map.get(f.name).is_none() {
-            let source = match format {
-                Format::Terraform => f.tf,
-                _ => f.cfn,
-            };
-            if let Some(d) = default_for(f, format, header, source) {
-                map.insert(f.name, d);
+        let source = source_name(f, format);
+        match map.get(f.name) {
+            None => {
+                if let Some(d) = default_for(f, format, header, source) {
+                    map.insert(f.name, d);
+                }
             }
+            Some(v) if v.is_null() => {
+                let at = v.span;
+                let source = if v.source.is_empty() { source } else { v.source };
+                if let Some(mut d) = default_for(f, format, at, source) {
+                    d.origin = Origin::NullDefaulted;
+                    map.insert(f.name, d);
+                }
+            }
+            Some(_) => {}
         }
     }
 }
 
-/// Insert a field value unless it is null (not set).
+/// Insert a field value. A written value that evaluates to null (Terraform `null`,
+/// CloudFormation `AWS::NoValue`) is kept: the field is not set, but the finding can point at
+/// the expression that leaves it unset, and [`fill_defaults`] gives it the default there.
 pub fn set(map: &mut Val, name: &str, val: Val) {
-    if !val.is_null() {
-        map.insert(name, val);
-    }
+    map.insert(name, val);
 }
 
 /// The name a format uses for a field.

@@ -28,6 +28,9 @@ pub enum Origin {
     /// Not written; the provider's or CloudFormation's documented default. The span is the
     /// resource header.
     Defaulted,
+    /// Written as something that leaves it unset (`null`, `!Ref AWS::NoValue`), so it holds the
+    /// documented default. The span is that expression.
+    NullDefaulted,
 }
 
 /// Identifies a resolution scope: one Terraform module instance or one CloudFormation template.
@@ -420,8 +423,9 @@ impl fmt::Display for Sym {
             Sym::Region => f.write_str("<region>"),
             Sym::Partition => f.write_str("<partition>"),
             Sym::UrlSuffix => f.write_str("<url-suffix>"),
-            Sym::Attr(a) => write!(f, "{}.{}", a.target, a.attr),
-            Sym::Import(name) => write!(f, "import:{name}"),
+            Sym::Attr(a) if a.attr.is_empty() => write!(f, "<{}>", a.target),
+            Sym::Attr(a) => write!(f, "<{}.{}>", a.target, a.attr),
+            Sym::Import(name) => write!(f, "<import {name}>"),
         }
     }
 }
@@ -431,7 +435,7 @@ impl fmt::Display for Text {
         for p in &self.0 {
             match p {
                 Part::Lit(s) => f.write_str(s)?,
-                Part::Sym(s) => write!(f, "${{{s}}}")?,
+                Part::Sym(s) => write!(f, "{s}")?,
                 Part::Unknown(u) => write!(f, "${{{}}}", u.expr)?,
             }
         }
@@ -554,7 +558,7 @@ mod tests {
         t.push(Part::Lit(":s3:::".into()));
         t.push(Part::Lit("b".into()));
         assert_eq!(t.0.len(), 3);
-        assert_eq!(t.to_string(), "arn:${<partition>}:s3:::b");
+        assert_eq!(t.to_string(), "arn:<partition>:s3:::b");
     }
 
     #[test]

@@ -7,8 +7,11 @@ use super::loc;
 use crate::Report;
 use crate::finding::{Finding, Verdict};
 
+/// A test case: the resource, its verdict, and its finding if any.
+type Case<'a> = (&'a str, Verdict, Option<&'a Finding>);
+
 pub fn render(report: &Report) -> String {
-    let mut suites: BTreeMap<&str, Vec<(&str, Verdict, Option<&Finding>)>> = BTreeMap::new();
+    let mut suites: BTreeMap<&str, Vec<Case<'_>>> = BTreeMap::new();
     for e in &report.evaluations {
         let finding = report
             .findings

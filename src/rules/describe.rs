@@ -6,25 +6,48 @@
 //! when that differs.
 
 use crate::model::{Origin, V, Val};
+use crate::resolve::Resolver;
 use crate::source::SourceMap;
 
 pub fn state(v: Option<&Val>, fallback_name: &str, sources: &SourceMap) -> String {
+    state_expanded(v, fallback_name, sources, None)
+}
+
+/// Like [`state`], showing symbolic values expanded (`<aws_s3_bucket.logs.arn>` becomes
+/// `arn:<partition>:s3:::org-logs`).
+pub fn state_expanded(
+    v: Option<&Val>,
+    fallback_name: &str,
+    sources: &SourceMap,
+    resolver: Option<&Resolver<'_>>,
+) -> String {
     let Some(v) = v else {
         return format!("`{fallback_name}` is not set");
     };
     let name = if v.source.is_empty() { fallback_name } else { v.source };
-    if v.origin == Origin::Defaulted {
-        return format!("`{name}` is not set and defaults to {v}");
-    }
     let snippet = snippet(v, sources);
+    match v.origin {
+        Origin::Defaulted => return format!("`{name}` is not set and defaults to {v}"),
+        Origin::NullDefaulted => {
+            let shown = snippet.unwrap_or_else(|| "null".into());
+            return format!("`{name}` is `{shown}`, which leaves it unset, so it defaults to {v}");
+        }
+        Origin::Written => {}
+    }
     if let Some(u) = v.unknown_info() {
         let shown = snippet.unwrap_or_else(|| u.expr.clone());
         return format!("`{name}` is `{shown}`, which cannot be resolved: {}", u.reason);
     }
     if v.is_null() {
-        return format!("`{name}` is not set");
+        return match snippet {
+            Some(s) if s != "null" => format!("`{name}` is `{s}`, which leaves it unset"),
+            _ => format!("`{name}` is null, so it is not set"),
+        };
     }
-    let value = v.to_string();
+    let value = match (&v.v, resolver) {
+        (V::Text(t), Some(r)) => format!("\"{}\"", r.expand(t)),
+        _ => v.to_string(),
+    };
     match snippet {
         Some(s) if unquote(&s) != unquote(&value) => format!("`{name}` is `{s}`, which is {value}"),
         _ => format!("`{name}` is {value}"),

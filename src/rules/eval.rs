@@ -349,7 +349,7 @@ fn run_check(c: &Check, target: &Resource, cx: &Ctx<'_>) -> Outcome {
                 return Outcome {
                     verdict: Verdict::Fail,
                     span: v.span,
-                    state: describe::state(Some(v), &name, cx.sources),
+                    state: describe::state_expanded(Some(v), &name, cx.sources, Some(cx.resolver)),
                     attribute,
                 };
             }

@@ -1,5 +1,5 @@
-# A CloudTrail setup with realistic mistakes. Every line marked `# expect: CTxxx` is where ctlint
-# must report that rule (tests check the markers).
+# A CloudTrail setup with realistic mistakes. ctlint must report each rule on the line that carries
+# its "expect" marker comment (tests check the markers).
 #
 # Two trails share one bucket:
 # - `regional` was copied from a workload stack: single-region, no log file validation, only

@@ -66,7 +66,7 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
         r.fields = fill(&t, props, schema::fields(kind), header);
         match kind {
             Kind::Bucket => bucket_extras(&t, props, &mut r),
-            Kind::Key if r.field("policy").is_none() => {
+            Kind::Key if r.field("policy").is_none_or(Val::is_null) => {
                 r.fields
                     .insert("policy", crate::adapt::default_key_policy(header, "KeyPolicy"));
             }
@@ -150,11 +150,14 @@ fn fill(t: &Template<'_>, props: Option<&Node>, fields: &'static [Field], header
                     None => continue,
                 },
             };
-            if v.is_null() {
-                continue;
-            }
             let v = match f.ty {
-                Ty::Obj(sub) => coerce_object(v, sub, Format::CloudFormation, key_span, f.cfn),
+                _ if v.is_null() => v.with_source(f.cfn),
+                // Objects and lists point from their key, so "missing inside" findings land on
+                // the property's line.
+                Ty::Obj(sub) => {
+                    let span = key_span.to(v.span);
+                    coerce_object(v, sub, Format::CloudFormation, key_span, f.cfn).respan(span)
+                }
                 Ty::List(sub) => match v.v {
                     V::List(items) => Val::new(
                         V::List(
@@ -166,7 +169,7 @@ fn fill(t: &Template<'_>, props: Option<&Node>, fields: &'static [Field], header
                                 })
                                 .collect(),
                         ),
-                        v.span,
+                        key_span.to(v.span),
                     )
                     .with_source(f.cfn),
                     _ => v.with_source(f.cfn),

@@ -499,8 +499,45 @@ impl<'a> Ctx<'a> {
                     ),
                 }
             }
+            ("aws_cloudwatch_log_group" | "aws_s3_bucket", _) => self
+                .looked_up_attr(ty, name, field, span)
+                .unwrap_or_else(|| self.symbol(format!("data.{ty}.{name}"), field.to_string(), span)),
             _ => self.symbol(format!("data.{ty}.{name}"), field.to_string(), span),
         }
+    }
+
+    /// Attributes of data sources that look an object up by name, in this module's account and
+    /// region: the name, and the ARN built from it. `None` when the data source uses another
+    /// provider (account or region unknown) or its name is not known.
+    fn looked_up_attr(&self, ty: &str, name: &str, field: &str, span: Span) -> Option<Val> {
+        let block = self.data.get(&format!("data.{ty}.{name}"))?;
+        if block.body.attr("provider").is_some() {
+            return None;
+        }
+        let key = if ty == "aws_s3_bucket" { "bucket" } else { "name" };
+        let looked_up = self.eval(block.body.attr(key)?.expr);
+        let looked_up = looked_up.text().filter(|t| t.first_unknown().is_none())?.into_owned();
+        let mut t = Text::lit("arn:");
+        t.push(Part::Sym(Sym::Partition));
+        let text = match (ty, field) {
+            (_, "id" | "name" | "bucket") => looked_up,
+            ("aws_s3_bucket", "arn") => {
+                t.push(Part::Lit(":s3:::".into()));
+                t.append(looked_up);
+                t
+            }
+            ("aws_cloudwatch_log_group", "arn") => {
+                t.push(Part::Lit(":logs:".into()));
+                t.push(self.region_part());
+                t.push(Part::Lit(":".into()));
+                t.push(Part::Sym(Sym::Account));
+                t.push(Part::Lit(":log-group:".into()));
+                t.append(looked_up);
+                t
+            }
+            _ => return None,
+        };
+        Some(Val::new(text.into_v(), span))
     }
 }
 

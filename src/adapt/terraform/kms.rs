@@ -8,7 +8,7 @@ use super::policy_attr;
 use crate::model::{Kind, Resource};
 
 pub(super) fn default_policy(r: &mut Resource) {
-    if r.field("policy").is_none() {
+    if r.field("policy").is_none_or(crate::model::Val::is_null) {
         r.fields
             .insert("policy", crate::adapt::default_key_policy(r.header, "policy"));
     }

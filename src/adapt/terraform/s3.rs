@@ -80,10 +80,10 @@ pub(super) fn legacy_blocks(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
             Val::new(V::List(rules), span).with_source("lifecycle_rule"),
         );
     }
-    if let Some(blk) = body.blocks("server_side_encryption_configuration").into_iter().next() {
-        if let Some(enc) = encryption(ctx, &blk.body, blk.header) {
-            r.fields.insert("encryption", enc);
-        }
+    if let Some(blk) = body.blocks("server_side_encryption_configuration").into_iter().next()
+        && let Some(enc) = encryption(ctx, &blk.body, blk.header)
+    {
+        r.fields.insert("encryption", enc);
     }
     if let Some(a) = body.attr("policy") {
         set(&mut r.fields, "policy", policy_attr(ctx, &a).with_source("policy"));

@@ -63,9 +63,13 @@ pub fn check(trail: &Resource, sources: &SourceMap) -> Outcome {
     if let Some(u) = unknown {
         return u;
     }
-    let first = advanced.first().or(classic.first()).expect("selectors are not empty");
+    let list = if advanced.is_empty() {
+        "event_selectors"
+    } else {
+        "advanced_event_selectors"
+    };
     let b = blame.unwrap_or_else(|| Blame {
-        span: selector_header(first),
+        span: trail.field(list).map_or(trail.header, |l| l.span),
         state: "no event selector records management events".into(),
         attribute: if advanced.is_empty() {
             "event_selectors"
@@ -93,11 +97,6 @@ fn pass(trail: &Resource) -> Outcome {
         state: String::new(),
         attribute: String::new(),
     }
-}
-
-/// Point at the selector block's first line rather than its whole body.
-fn selector_header(s: &Val) -> Span {
-    s.span
 }
 
 fn classic_coverage(selectors: &[Val], sources: &SourceMap) -> (Coverage, Option<Blame>, Option<Outcome>) {
