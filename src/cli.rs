@@ -39,6 +39,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         rules_dir: Option<PathBuf>,
     },
+    /// Print the model ctlint builds from the inputs (resources, fields, links) as JSON
+    Model {
+        /// Files and directories to read
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Show a rule's documentation with good and bad examples
     Explain {
         /// Rule code or name
@@ -164,6 +170,17 @@ pub fn run(args: impl IntoIterator<Item = String>, out: &mut dyn Write, err: &mu
                 2
             }
         },
+        Command::Model { paths } => {
+            let opts = Options {
+                paths,
+                ..Options::default()
+            };
+            let model = crate::build_model(&opts);
+            let mut text = serde_json::to_string_pretty(&crate::model::dump::dump(&model)).expect("model serializes");
+            text.push('\n');
+            let _ = out.write_all(text.as_bytes());
+            0
+        }
         Command::Explain { rule, rules_dir } => match Registry::load(rules_dir.as_deref()) {
             Ok(reg) => match reg.get(&rule) {
                 Some(r) => {

@@ -173,6 +173,16 @@ pub fn active_rules<'r>(registry: &'r Registry, opts: &Options) -> Vec<Active<'r
         .collect()
 }
 
+/// Discover, load, adapt and resolve: the model a run would check.
+pub fn build_model(opts: &Options) -> model::Model {
+    let base = std::env::current_dir().unwrap_or_default();
+    let (inputs, _) = discover::discover(&opts.paths, &globs(&opts.config.exclude), opts.module_context);
+    let loaded = load::load(&inputs, &base, opts.max_file_size);
+    let mut model = adapt::build(&loaded, &opts.adapt);
+    resolve::resolve(&mut model);
+    model
+}
+
 /// Run the pipeline.
 pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let base = std::env::current_dir().unwrap_or_default();
