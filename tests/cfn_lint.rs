@@ -18,7 +18,8 @@ fn templates() -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) && is_template(&p) {
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) && is_template(&p)
+            {
                 out.push(p);
             }
         }
@@ -35,7 +36,11 @@ fn is_template(p: &Path) -> bool {
 #[test]
 fn cloudformation_templates_pass_cfn_lint() {
     let files = templates();
-    assert!(files.len() > 20, "expected the examples and fixtures, found {}", files.len());
+    assert!(
+        files.len() > 20,
+        "expected the examples and fixtures, found {}",
+        files.len()
+    );
     let out = Command::new("cfn-lint")
         .arg("--format")
         .arg("parseable")

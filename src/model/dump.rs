@@ -41,7 +41,11 @@ pub fn dump(model: &Model) -> Value {
             if !links.is_empty() {
                 m.insert("links".into(), Value::Object(links));
             }
-            (r.kind.as_str().to_string(), label(model, &resolver, id), Value::Object(m))
+            (
+                r.kind.as_str().to_string(),
+                label(model, &resolver, id),
+                Value::Object(m),
+            )
         })
         .collect();
     resources.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
@@ -79,7 +83,12 @@ fn value(v: &Val, resolver: &Resolver<'_>) -> Value {
         V::Map(entries) => {
             let mut sorted: Vec<&(String, Val)> = entries.iter().collect();
             sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(sorted.into_iter().map(|(k, x)| (k.clone(), value(x, resolver))).collect())
+            Value::Object(
+                sorted
+                    .into_iter()
+                    .map(|(k, x)| (k.clone(), value(x, resolver)))
+                    .collect(),
+            )
         }
         V::Unknown(u) => return json!({ "unknown": format!("{}: {}", u.expr, u.reason) }),
     };

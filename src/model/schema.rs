@@ -179,7 +179,9 @@ pub const TRAIL: &[Field] = &[
         ),
         B(false),
     ),
-    d(
+    // The provider documents `true`; CloudFormation documents no default (and has been seen to
+    // reject multi-region trails that omit it), so only Terraform gets one.
+    d_tf(
         f(
             "include_global_service_events",
             "include_global_service_events",
@@ -471,6 +473,17 @@ pub const KEY: &[Field] = &[
             "`ENCRYPT_DECRYPT`, `SIGN_VERIFY`…",
         ),
         S("ENCRYPT_DECRYPT"),
+    ),
+    // `aws_kms_key` always has AWS_KMS key material (imported material is `aws_kms_external_key`).
+    d(
+        f(
+            "origin",
+            "",
+            "Origin",
+            Ty::Str,
+            "`AWS_KMS`, `EXTERNAL`, `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`",
+        ),
+        S("AWS_KMS"),
     ),
     d(f("is_enabled", "is_enabled", "Enabled", Ty::Bool, ""), B(true)),
     d(f("multi_region", "multi_region", "MultiRegion", Ty::Bool, ""), B(false)),
