@@ -1,0 +1,112 @@
+//! The catalogue's own contract: every rule has documentation whose bad and good examples behave
+//! as documented (they are linted here), fixtures in both formats, and a file named after it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::registry;
+use ctlint::finding::Verdict;
+
+fn lint_text(dir: &Path, file: &str, text: &str, code: &str) -> ctlint::Report {
+    let path = dir.join(file);
+    std::fs::write(&path, text).unwrap();
+    common::lint(&registry(), &[path], &[code])
+}
+
+#[test]
+fn documented_examples_behave_as_documented() {
+    let mut problems = Vec::new();
+    for rule in registry().rules.iter().filter(|r| r.code != "CT000") {
+        for (format, docs, file) in [
+            ("terraform", &rule.docs.terraform, "main.tf"),
+            ("cloudformation", &rule.docs.cloudformation, "template.yaml"),
+        ] {
+            let Some(d) = docs else {
+                problems.push(format!("{}: no [docs.{format}]", rule.code));
+                continue;
+            };
+            for (kind, example) in [("bad", &d.bad), ("good", &d.good)] {
+                let Some(text) = example else {
+                    problems.push(format!("{}: no {format} {kind} example", rule.code));
+                    continue;
+                };
+                let dir = tempfile::tempdir().unwrap();
+                let report = lint_text(dir.path(), file, text, &rule.code);
+                let fails = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == rule.code && f.verdict == Verdict::Fail)
+                    .count();
+                let parse = report.summary.parse_errors;
+                let ok = parse == 0
+                    && if kind == "bad" {
+                        fails > 0
+                    } else {
+                        report.findings.is_empty()
+                    };
+                if !ok {
+                    problems.push(format!(
+                        "{} {format} {kind} example: {} finding(s), {parse} parse error(s)\n{}",
+                        rule.code,
+                        report.findings.len(),
+                        common::render_plain(&report)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_rule_has_fixtures_in_both_formats() {
+    let mut problems = Vec::new();
+    for rule in registry().rules.iter().filter(|r| r.code != "CT000") {
+        let dir = PathBuf::from(format!("tests/fixtures/{}-{}", rule.code, rule.name));
+        let names: Vec<String> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .collect(),
+            Err(_) => {
+                problems.push(format!("{}: no directory {}", rule.code, dir.display()));
+                continue;
+            }
+        };
+        for (kind, exts) in [
+            ("good", &[".tf"][..]),
+            ("bad", &[".tf"]),
+            ("good", &[".yaml", ".json"]),
+            ("bad", &[".yaml", ".json"]),
+        ] {
+            if !names
+                .iter()
+                .any(|n| n.starts_with(kind) && exts.iter().any(|e| n.ends_with(e)))
+            {
+                problems.push(format!("{}: no {kind} fixture ending in {exts:?}", rule.code));
+            }
+        }
+        if !names.iter().any(|n| n.ends_with(".json")) {
+            problems.push(format!("{}: no JSON CloudFormation fixture", rule.code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rule_files_are_named_after_their_rule() {
+    for rule in registry().rules {
+        assert_eq!(rule.origin, format!("rules/{}-{}.toml", rule.code, rule.name));
+        assert!(!rule.title.is_empty() && !rule.docs.what.trim().is_empty() && !rule.docs.why.trim().is_empty());
+        assert!(!rule.docs.references.is_empty(), "{}: no references", rule.code);
+    }
+}
+
+#[test]
+fn rules_can_be_found_by_code_name_and_any_case() {
+    let r = registry();
+    for rule in &r.rules {
+        assert_eq!(r.get(&rule.code.to_lowercase()).unwrap().code, rule.code);
+        assert_eq!(r.get(&rule.name.to_uppercase()).unwrap().code, rule.code);
+    }
+}
