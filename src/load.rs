@@ -189,10 +189,16 @@ fn classify(path: &Path, text: &str, id: FileId, explicit: bool) -> Parsed {
 
 fn claims_to_be_ours(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
-        || text
-            .lines()
-            .any(|l| l.starts_with("Resources:") || l.trim_start().starts_with("\"Resources\""))
-        || text.contains("\"Statement\"")
+        || text.lines().any(|l| l.starts_with("Resources:"))
+        || has_json_key(text, "Resources")
+        || has_json_key(text, "Statement")
+}
+
+/// Does `"key"` appear followed by a colon, as a JSON object key?
+fn has_json_key(text: &str, key: &str) -> bool {
+    let quoted = format!("\"{key}\"");
+    text.match_indices(&quoted)
+        .any(|(i, _)| text[i + quoted.len()..].trim_start().starts_with(':'))
 }
 
 fn recognise(node: Node, explicit: bool, json: bool) -> Parsed {
@@ -217,9 +223,20 @@ pub fn is_cloudformation(node: &Node) -> bool {
     let Some(NodeKind::Object(resources)) = node.get("Resources").map(|n| &n.kind) else {
         return false;
     };
-    resources.iter().any(|(_, r)| {
-        r.get("Type")
-            .and_then(Node::as_str)
-            .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
-    })
+    // `AWS::…`, `Custom::…`, registry types (`Org::Service::Type`) and modules (`…::MODULE`); or
+    // an empty `Resources` beside other template sections.
+    resources
+        .iter()
+        .any(|(_, r)| r.get("Type").and_then(Node::as_str).is_some_and(|t| t.contains("::")))
+        || (resources.is_empty()
+            && [
+                "Parameters",
+                "Outputs",
+                "Conditions",
+                "Mappings",
+                "Transform",
+                "Description",
+            ]
+            .iter()
+            .any(|k| node.get(k).is_some()))
 }

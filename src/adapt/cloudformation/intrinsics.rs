@@ -128,7 +128,7 @@ impl<'a> Template<'a> {
             return self.parameter(name, param, whole);
         }
         if self.resources.contains_key(name) {
-            return self.attr(name, "Ref", whole.span);
+            return self.attr_ref(name, "Ref", whole.span);
         }
         self.unknown(
             whole,
@@ -170,7 +170,8 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn attr(&self, target: &str, attr: &str, span: Span) -> Val {
+    /// A symbolic attribute of a resource of this template (`Logs.Arn`, `Logs.Ref`).
+    pub fn attr_ref(&self, target: &str, attr: &str, span: Span) -> Val {
         Val::new(
             V::Text(Text::sym(Sym::Attr(Box::new(AttrRef {
                 scope: self.scope,
@@ -198,7 +199,7 @@ impl<'a> Template<'a> {
             }
             _ => return self.unknown(whole, "`Fn::GetAtt` needs a resource and an attribute"),
         };
-        self.attr(&res, &att, whole.span)
+        self.attr_ref(&res, &att, whole.span)
     }
 
     /// `Fn::Sub`: `"text ${Name} ${Res.Attr} ${!Literal}"`, with optional variables.
@@ -230,13 +231,13 @@ impl<'a> Template<'a> {
             let value = if let Some(v) = vars.and_then(|m| m.get(name)) {
                 self.eval_depth(v, depth)
             } else if let Some((r, a)) = name.split_once('.').filter(|(r, _)| self.resources.contains_key(r)) {
-                self.attr(r, a, whole.span)
+                self.attr_ref(r, a, whole.span)
             } else if let Some(p) = pseudo(name, self.scope) {
                 Val::new(p, whole.span)
             } else if let Some(param) = self.parameters.get(name) {
                 self.parameter(name, param, whole)
             } else if self.resources.contains_key(name) {
-                self.attr(name, "Ref", whole.span)
+                self.attr_ref(name, "Ref", whole.span)
             } else {
                 Val::unknown(
                     format!("${{{name}}}"),

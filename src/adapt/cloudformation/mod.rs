@@ -50,7 +50,7 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
         }
         let props = node.get("Properties");
         if ty == "AWS::S3::BucketPolicy" {
-            folds.push((ty, key.span, props));
+            folds.push((ty, key.name.as_str(), key.span, props));
             continue;
         }
         let Some(kind) = kind_of(ty) else { continue };
@@ -70,12 +70,21 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
                 r.fields
                     .insert("policy", crate::adapt::default_key_policy(header, "KeyPolicy"));
             }
-            Kind::Policy => folds.push((ty, header, props)),
+            Kind::Policy => {
+                // `AWS::IAM::Policy` has `PolicyName`, `AWS::IAM::ManagedPolicy`
+                // `ManagedPolicyName`: both are the policy's name.
+                if let Some(n) = props.and_then(|p| p.get("ManagedPolicyName"))
+                    && r.field("name").is_none()
+                {
+                    set(&mut r.fields, "name", coerce(t.eval(n), &Ty::Str, "ManagedPolicyName"));
+                }
+                folds.push((ty, key.name.as_str(), header, props));
+            }
             _ => {}
         }
         out.push(r);
     }
-    for (ty, header, props) in folds {
+    for (ty, logical_id, header, props) in folds {
         let Some(props) = props else { continue };
         match ty {
             "AWS::S3::BucketPolicy" => {
@@ -87,15 +96,25 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
                     out[i].fields.insert("policy", v);
                 }
             }
+            "AWS::IAM::ManagedPolicy" => {
+                // Attached to roles through its `Roles` list: each role gets the policy's ARN (its
+                // `Ref`) in `managed_policy_arns`, as a `ManagedPolicyArns` entry or a Terraform
+                // `aws_iam_role_policy_attachment` would give it, and its document follows from
+                // there ([`crate::adapt::attach_managed_policies`]).
+                let roles = props.get("Roles").map(|r| t.eval(r));
+                for role in roles.as_ref().and_then(Val::as_list).unwrap_or_default() {
+                    if let Some(i) = find(&out, role, Kind::Role) {
+                        let arn = t.attr_ref(logical_id, "Ref", role.span);
+                        crate::adapt::add_managed_policy_arn(&mut out[i], arn, "Roles");
+                    }
+                }
+            }
             _ => {
-                // IAM policies attached to roles through their `Roles` list.
+                // Inline IAM policies attached to roles through their `Roles` list.
                 let Some(doc) = props.get("PolicyDocument") else {
                     continue;
                 };
-                let name = props
-                    .get("PolicyName")
-                    .or(props.get("ManagedPolicyName"))
-                    .map(|n| t.eval(n));
+                let name = props.get("PolicyName").map(|n| t.eval(n));
                 let roles = props.get("Roles").map(|r| t.eval(r));
                 let Some(roles) = roles.as_ref().and_then(Val::as_list) else {
                     continue;
