@@ -207,6 +207,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
         ..Summary::default()
     };
     let parse_rule = active.iter().find(|a| a.rule.code == "CT000");
+    let mut plan_notes = Vec::new();
     for f in &loaded.files {
         match &f.parsed {
             Parsed::Ignored => {}
@@ -234,6 +235,14 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
                     suppressed: None,
                 });
             }
+            Parsed::Plan(_) => {
+                // Recognised so that it is not silently skipped as "not ours", but plans are
+                // not modelled yet: say so rather than pass them.
+                plan_notes.push(format!(
+                    "`{}` is a Terraform plan (`terraform show -json`); plan files are not checked yet",
+                    loaded.sources.get(f.id).display
+                ));
+            }
             _ => summary.files += 1,
         }
     }
@@ -254,6 +263,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     sort_findings(&mut findings, &loaded.sources);
     let evaluations = std::mem::take(&mut tally.evaluations);
     fill_summary(&mut summary, &findings, tally);
+    summary.notes.extend(plan_notes);
 
     let errors = discover_errors
         .into_iter()

@@ -3,7 +3,7 @@
 //! A case is a file or a directory (one Terraform module). Its name sets the contract: `good*`
 //! gives no finding, `bad*` at least one failing finding, `unknown*` only unknown findings. The
 //! `(file, line, rule, verdict)` of the findings must equal the case's `# expect:` markers, and the
-//! rendered human output of `bad*` and `unknown*` cases is snapshotted. Adding a rule adds
+//! rendered human and JSON output of `bad*` and `unknown*` cases is snapshotted. Adding a rule adds
 //! fixtures here, and no Rust.
 
 mod common;
@@ -104,7 +104,8 @@ fn rule_fixtures() {
         if !kind.starts_with("good") {
             let name = format!("{}", case.strip_prefix("tests/fixtures").unwrap().display()).replace('/', "__");
             insta::with_settings!({ snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false, input_file => &case }, {
-                insta::assert_snapshot!(name, render_plain(&report));
+                let json = ctlint::report::render(&report, ctlint::report::Format::Json, Default::default());
+                insta::assert_snapshot!(name, format!("{}\n---- json ----\n{json}", render_plain(&report)));
             });
         }
     }
