@@ -163,6 +163,25 @@ pub fn default_key_policy(header: Span, source: &'static str) -> Val {
     }
 }
 
+/// Attach a managed policy to a role by its ARN (`aws_iam_role_policy_attachment`, the `Roles`
+/// of an `AWS::IAM::ManagedPolicy`), once: an ARN the role already lists is not added again.
+pub fn add_managed_policy_arn(role: &mut Resource, arn: Val, source: &'static str) {
+    match role.fields.get_mut("managed_policy_arns") {
+        Some(Val { v: V::List(items), .. }) => {
+            if !items.iter().any(|i| i.same_value(&arn)) {
+                items.push(arn);
+            }
+        }
+        _ => {
+            let span = arn.span;
+            role.fields.insert(
+                "managed_policy_arns",
+                Val::new(V::List(vec![arn]), span).with_source(source),
+            );
+        }
+    }
+}
+
 /// Give each role the documents of the managed policies it attaches (`managed_policy_arns`,
 /// `ManagedPolicyArns`) that are defined in the same scope.
 pub fn attach_managed_policies(out: &mut [Resource]) {

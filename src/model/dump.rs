@@ -6,12 +6,13 @@
 //! Each value shows as itself when written, and as `{"default": …}` when it is the documented
 //! default, `{"unknown": "<expr>: <reason>"}` when it cannot be resolved.
 //!
-//! Nothing format-specific is printed: a resource is named by its literal name, and one without
-//! (a KMS key, a bucket whose name is generated) by `<kind:ident>`, where `ident` is the name of
-//! an alias of the key, else its literal description, else its Terraform address or logical ID
-//! (the only case that still differs between formats). An attribute the resolver cannot compute
-//! (a key's id, a managed policy's ARN) shows as `<kind:ident>` or `<kind:ident.attr>`, with
-//! the attribute under one name for both formats (`arn`, whether written `arn`, `Arn` or `Ref`).
+//! Nothing format-specific is printed: a resource is named by its written name (expanded, so
+//! possibly symbolic: `org-audit-<account>`), and one without (a KMS key, a bucket whose name is
+//! generated) by `<kind:ident>`, where `ident` is the name of an alias of the key, else its
+//! literal description, else its Terraform address or logical ID (the only case that still
+//! differs between formats). An attribute the resolver cannot compute (a key's id, a managed
+//! policy's ARN) shows as `<kind:ident>` or `<kind:ident.attr>`, with the attribute under one
+//! name for both formats (`arn`, whether written `arn`, `Arn` or `Ref`).
 
 use serde_json::{Map, Value, json};
 
@@ -66,30 +67,44 @@ pub fn dump(model: &Model) -> Value {
 struct Dumper<'m> {
     model: &'m Model,
     resolver: Resolver<'m>,
-    /// Per resource, its literal name, or how it is identified without one.
+    /// Per resource, its written name, or how it is identified without one.
     idents: Vec<Ident>,
 }
 
 enum Ident {
     Name(String),
-    /// No literal name: `<kind:ident>`.
+    /// No written name: `<kind:ident>`.
     Opaque(String),
 }
 
 impl<'m> Dumper<'m> {
     fn new(model: &'m Model) -> Dumper<'m> {
         let resolver = Resolver::new(model);
-        let idents = (0..model.resources.len())
-            .map(|id| match resolver.expand(&resolver.name_text(id)).as_lit() {
-                Some(s) => Ident::Name(s.to_string()),
-                None => Ident::Opaque(opaque_ident(model, &resolver, id)),
-            })
-            .collect();
-        Dumper {
+        let mut d = Dumper {
             model,
             resolver,
-            idents,
+            idents: Vec::new(),
+        };
+        // A written name is the label (`org-audit-<account>` too); the others are known by what
+        // `opaque_ident` finds. Names are rendered once every ident exists, since a name may
+        // mention a resource that has none.
+        let names: Vec<Option<Text>> = (0..model.resources.len())
+            .map(|id| written_name(model, &d.resolver, id))
+            .collect();
+        d.idents = names
+            .iter()
+            .enumerate()
+            .map(|(id, n)| match n {
+                Some(_) => Ident::Name(String::new()),
+                None => Ident::Opaque(opaque_ident(model, &d.resolver, id)),
+            })
+            .collect();
+        for (id, n) in names.iter().enumerate() {
+            if let Some(t) = n {
+                d.idents[id] = Ident::Name(d.text(t));
+            }
         }
+        d
     }
 
     /// A resource's name for the dump: its expanded name, never its address (which differs
@@ -151,7 +166,13 @@ impl<'m> Dumper<'m> {
     }
 }
 
-/// What identifies a resource that has no literal name: for a key, the (first) name of an alias
+/// A resource's written name, expanded, when it is set and known.
+fn written_name(model: &Model, resolver: &Resolver<'_>, id: ResourceId) -> Option<Text> {
+    let written = model.resources[id].field("name")?.text()?;
+    (written.first_unknown().is_none() && written.is_present() == Some(true)).then(|| resolver.expand(&written))
+}
+
+/// What identifies a resource that has no written name: for a key, the (first) name of an alias
 /// of it in the scan, else its literal description; else its address.
 fn opaque_ident(model: &Model, resolver: &Resolver<'_>, id: ResourceId) -> String {
     let r = &model.resources[id];
@@ -164,7 +185,7 @@ fn opaque_ident(model: &Model, resolver: &Resolver<'_>, id: ResourceId) -> Strin
                     .and_then(Val::text)
                     .is_some_and(|t| t.attr_refs().any(|a| resolver.lookup(a) == Some(id)))
             })
-            .filter_map(|(ai, _)| resolver.expand(&resolver.name_text(ai)).as_lit().map(str::to_string))
+            .filter_map(|(ai, _)| written_name(model, resolver, ai).map(|t| t.to_string()))
             .min();
         if let Some(alias) = alias {
             return alias;

@@ -11,9 +11,11 @@
 //!   Condition?: { <operator>: { <key>: [..] } } } ] }
 //! ```
 //!
-//! Single values become one-item lists, a lone statement becomes a list of one, and
-//! `"Principal": "*"` becomes `{ "AWS": ["*"] }` (IAM treats them the same). Spans are kept on
-//! every statement and value, so findings point inside the document.
+//! Single values become one-item lists, a lone statement becomes a list of one,
+//! `"Principal": "*"` becomes `{ "AWS": ["*"] }` (IAM treats them the same), and booleans and
+//! numbers among principals, actions, resources and condition values become strings (IAM compares
+//! them as strings: `"aws:SecureTransport": false` is `"false"`, an unquoted YAML account ID is
+//! the ID). Spans are kept on every statement and value, so findings point inside the document.
 
 use super::value::{V, Val};
 
@@ -128,13 +130,33 @@ fn normalize_principal(p: Val) -> Val {
     }
 }
 
+/// A list of strings: a single value becomes a list of one, and boolean and number items become
+/// strings.
 fn as_list(v: Val) -> Val {
     match v.v {
-        V::List(_) | V::Unknown(_) | V::Null => v,
-        _ => Val {
-            v: V::List(vec![v.clone()]),
+        V::List(items) => Val {
+            v: V::List(items.into_iter().map(scalar_to_string).collect()),
             ..v
         },
+        V::Unknown(_) | V::Null => v,
+        _ => Val {
+            v: V::List(vec![scalar_to_string(v.clone())]),
+            ..v
+        },
+    }
+}
+
+fn scalar_to_string(v: Val) -> Val {
+    match v.v {
+        V::Bool(b) => Val {
+            v: V::Str(b.to_string()),
+            ..v
+        },
+        V::Num(n) => Val {
+            v: V::Str(super::value::fmt_num(n)),
+            ..v
+        },
+        _ => v,
     }
 }
 
@@ -161,6 +183,22 @@ mod tests {
             st.at("Condition.Bool.aws:SecureTransport").unwrap().as_list().unwrap()[0].as_str(),
             Some("false")
         );
+    }
+
+    #[test]
+    fn scalars_become_strings() {
+        let doc = Val::new(
+            V::Str(
+                r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":123456789012},"Action":"s3:*","Resource":["*"],"Condition":{"Bool":{"aws:SecureTransport":false},"NumericLessThan":{"s3:TlsVersion":[1.2]}}}]}"#.into(),
+            ),
+            Default::default(),
+        );
+        let n = normalize(doc);
+        let st = &n.get("Statement").unwrap().as_list().unwrap()[0];
+        let first = |path: &str| st.at(path).unwrap().as_list().unwrap()[0].as_str().map(str::to_string);
+        assert_eq!(first("Principal.AWS").as_deref(), Some("123456789012"));
+        assert_eq!(first("Condition.Bool.aws:SecureTransport").as_deref(), Some("false"));
+        assert_eq!(first("Condition.NumericLessThan.s3:TlsVersion").as_deref(), Some("1.2"));
     }
 
     #[test]

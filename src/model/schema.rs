@@ -386,7 +386,13 @@ pub const BUCKET: &[Field] = &[
         Ty::Str,
         "bucket name (generated when not set)",
     ),
-    f("acl", "acl", "AccessControl", Ty::Str, "canned ACL"),
+    f(
+        "acl",
+        "acl",
+        "AccessControl",
+        Ty::Str,
+        "canned ACL, as the S3 API names it (`private`, `log-delivery-write`…; CloudFormation's `LogDeliveryWrite` is mapped)",
+    ),
     f(
         "versioning",
         "",
@@ -544,8 +550,10 @@ pub const ROLE: &[Field] = &[
     ),
 ];
 
+/// `aws_iam_policy`, `AWS::IAM::ManagedPolicy` (an `AWS::IAM::Policy` is inline: it folds into
+/// the roles it names, like `aws_iam_role_policy`).
 pub const POLICY: &[Field] = &[
-    f("name", "name", "PolicyName", Ty::Str, ""),
+    f("name", "name", "ManagedPolicyName", Ty::Str, ""),
     f(
         "document",
         "policy",

@@ -27,7 +27,9 @@ pub fn kind_of(type_name: &str) -> Option<Kind> {
         "AWS::KMS::Key" => Kind::Key,
         "AWS::KMS::Alias" => Kind::KeyAlias,
         "AWS::IAM::Role" => Kind::Role,
-        "AWS::IAM::ManagedPolicy" | "AWS::IAM::Policy" => Kind::Policy,
+        // `AWS::IAM::Policy` is an inline policy (Terraform's `aws_iam_role_policy`): it folds
+        // into the roles it names and is not a policy of its own.
+        "AWS::IAM::ManagedPolicy" => Kind::Policy,
         _ => return None,
     })
 }
@@ -49,7 +51,7 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
             continue;
         }
         let props = node.get("Properties");
-        if ty == "AWS::S3::BucketPolicy" {
+        if ty == "AWS::S3::BucketPolicy" || ty == "AWS::IAM::Policy" {
             folds.push((ty, key.name.as_str(), key.span, props));
             continue;
         }
@@ -70,16 +72,7 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
                 r.fields
                     .insert("policy", crate::adapt::default_key_policy(header, "KeyPolicy"));
             }
-            Kind::Policy => {
-                // `AWS::IAM::Policy` has `PolicyName`, `AWS::IAM::ManagedPolicy`
-                // `ManagedPolicyName`: both are the policy's name.
-                if let Some(n) = props.and_then(|p| p.get("ManagedPolicyName"))
-                    && r.field("name").is_none()
-                {
-                    set(&mut r.fields, "name", coerce(t.eval(n), &Ty::Str, "ManagedPolicyName"));
-                }
-                folds.push((ty, key.name.as_str(), header, props));
-            }
+            Kind::Policy => folds.push((ty, key.name.as_str(), header, props)),
             _ => {}
         }
         out.push(r);
@@ -205,6 +198,22 @@ fn fill(t: &Template<'_>, props: Option<&Node>, fields: &'static [Field], header
 /// Bucket properties the schema cannot map one to one.
 fn bucket_extras(t: &Template<'_>, props: Option<&Node>, r: &mut Resource) {
     let Some(props) = props else { return };
+    // `AccessControl` names canned ACLs in PascalCase; the model uses the S3 API's names, as
+    // Terraform does (`LogDeliveryWrite` is `log-delivery-write`).
+    if let Some(acl) = r.fields.get_mut("acl")
+        && let Some(api) = acl.as_str().and_then(canned_acl)
+    {
+        acl.v = V::Str(api.to_string());
+    }
+    // A `LoggingConfiguration` without `DestinationBucketName` delivers to the bucket itself.
+    if let Some((k, _)) = props.entry("LoggingConfiguration")
+        && let Some(logging) = r.fields.get_mut("logging")
+        && matches!(logging.v, V::Map(_))
+        && logging.get("target_bucket").is_none()
+    {
+        let own = t.attr_ref(&r.address.local, "Ref", k.span);
+        logging.insert("target_bucket", Val::defaulted(own.v, k.span, "DestinationBucketName"));
+    }
     if let Some((k, n)) = props.entry("LifecycleConfiguration") {
         let lc = t.eval(n);
         if let Some(rules) = lc.get("Rules").and_then(Val::as_list) {
@@ -268,6 +277,21 @@ fn bucket_extras(t: &Template<'_>, props: Option<&Node>, r: &mut Resource) {
     if has_lock {
         r.fields.insert("object_lock", lock);
     }
+}
+
+/// The S3 API name of a CloudFormation `AccessControl` value.
+fn canned_acl(cfn: &str) -> Option<&'static str> {
+    Some(match cfn {
+        "Private" => "private",
+        "PublicRead" => "public-read",
+        "PublicReadWrite" => "public-read-write",
+        "AuthenticatedRead" => "authenticated-read",
+        "LogDeliveryWrite" => "log-delivery-write",
+        "BucketOwnerRead" => "bucket-owner-read",
+        "BucketOwnerFullControl" => "bucket-owner-full-control",
+        "AwsExecRead" => "aws-exec-read",
+        _ => return None,
+    })
 }
 
 fn lifecycle_rule(rule: &Val) -> Val {

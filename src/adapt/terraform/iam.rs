@@ -60,29 +60,49 @@ pub(super) fn inline_policies(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
 
 pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
     let Some(role_attr) = b.body.attr("role") else { return };
-    let Some(i) = find_target(out, &ctx.eval(role_attr.expr), Kind::Role) else {
-        return;
-    };
-    if b.labels[0] == "aws_iam_role_policy" {
-        let Some(p) = b.body.attr("policy") else { return };
-        let name = b.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
-        let item = policy_item(name, policy_attr(ctx, &p), b.header);
-        push_policy(&mut out[i], item);
+    let role_val = ctx.eval(role_attr.expr);
+    if b.labels[0] == "aws_iam_role_policy_attachment" {
+        attach(ctx, b, &role_val, out);
         return;
     }
+    let Some(i) = find_target(out, &role_val, Kind::Role) else {
+        return;
+    };
+    let Some(p) = b.body.attr("policy") else { return };
+    let name = b.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
+    let item = policy_item(name, policy_attr(ctx, &p), b.header);
+    push_policy(&mut out[i], item);
+}
+
+/// `aws_iam_role_policy_attachment`: the role lists the policy ARN, and a policy defined in the
+/// module lists the role in `roles` (as an `AWS::IAM::ManagedPolicy` lists its `Roles`).
+fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource]) {
     let Some(arn_attr) = b.body.attr("policy_arn") else {
         return;
     };
     let arn = ctx.eval(arn_attr.expr);
-    let role = &mut out[i];
-    match role.fields.get_mut("managed_policy_arns") {
-        Some(Val { v: V::List(items), .. }) => items.push(arn),
-        _ => {
-            let span = arn.span;
-            role.fields.insert(
-                "managed_policy_arns",
-                Val::new(V::List(vec![arn]), span).with_source("policy_arn"),
-            );
+    if let Some(p) = arn.text().and_then(|t| {
+        t.attr_refs().find_map(|a| {
+            out.iter()
+                .position(|r| r.kind == Kind::Policy && r.local_name() == a.target)
+        })
+    }) {
+        let role = role.clone().with_source("role");
+        match out[p].fields.get_mut("roles") {
+            Some(Val { v: V::List(items), .. }) => {
+                if !items.iter().any(|i| i.same_value(&role)) {
+                    items.push(role);
+                }
+            }
+            _ => {
+                let span = role.span;
+                out[p]
+                    .fields
+                    .insert("roles", Val::new(V::List(vec![role]), span).with_source("role"));
+            }
         }
+    }
+    if let Some(i) = find_target(out, role, Kind::Role) {
+        crate::adapt::add_managed_policy_arn(&mut out[i], arn.with_source("policy_arn"), "policy_arn");
     }
 }

@@ -107,11 +107,14 @@ fn statement(ctx: &Ctx<'_>, st: &Block<'_>) -> Val {
                 Some("*") => "AWS".to_string(),
                 Some(t) => t.to_string(),
                 None => {
-                    m.insert(
-                        key,
-                        Val::unknown("principals.type", "the principal type is not known", pb.header),
+                    // Who else the statement applies to is not known: the principal as a whole
+                    // is unknown, not the known part alone.
+                    let why = ty.unknown_info().map_or_else(
+                        || "the principal type is not known".to_string(),
+                        |u| format!("the principal type depends on `{}`: {}", u.expr, u.reason),
                     );
-                    continue;
+                    p = Val::unknown("principals.type", why, pb.header);
+                    break;
                 }
             };
             append_list(&mut p, &ty_name, ids, pb.header);

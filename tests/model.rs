@@ -1,0 +1,353 @@
+//! The model is format-neutral: the same setup written in Terraform, in CloudFormation YAML and in
+//! CloudFormation JSON (`tests/fixtures/model/parity/`) dumps to the same JSON, and the dumps of
+//! the parity setup and of the compliant examples are snapshotted, so that a change to an adapter
+//! shows up as a reviewed diff of what rules see.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+const PARITY: &str = "tests/fixtures/model/parity";
+
+/// The dump of the model of `path` (a file, or a directory read as one Terraform module).
+fn dump(path: &str) -> Value {
+    let model = ctlint::build_model(&ctlint::Options {
+        paths: vec![PathBuf::from(path)],
+        module_context: false,
+        ..Default::default()
+    });
+    assert!(!model.resources.is_empty(), "{path}: no resources read");
+    ctlint::model::dump::dump(&model)
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).expect("the dump serializes")
+}
+
+/// A unified-style line diff of two texts (`-` only in `a`, `+` only in `b`), with three lines
+/// of context around each change.
+fn line_diff(a: &str, b: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    // Longest common subsequence table, from the ends.
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut ops = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            ops.push((' ', i + 1, a[i]));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            ops.push(('-', i + 1, a[i]));
+            i += 1;
+        } else {
+            ops.push(('+', j + 1, b[j]));
+            j += 1;
+        }
+    }
+    let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k].0 != ' ').collect();
+    let near = |k: usize| changed.iter().any(|&c| c.abs_diff(k) <= 3);
+    let mut out = String::new();
+    let mut skipped = false;
+    for (k, (op, line, text)) in ops.iter().enumerate() {
+        if near(k) {
+            if skipped {
+                out.push_str("   ...\n");
+                skipped = false;
+            }
+            out.push_str(&format!("{op} {line:>4} {text}\n"));
+        } else {
+            skipped = true;
+        }
+    }
+    out
+}
+
+fn assert_same_model(left_name: &str, left: &Value, right_name: &str, right: &Value) {
+    if left != right {
+        let (l, r) = (pretty(left), pretty(right));
+        panic!(
+            "the model of {left_name} differs from the model of {right_name} \
+             (`-` {left_name} only, `+` {right_name} only, with line numbers):\n{}\n\
+             --- {left_name} ---\n{l}\n--- {right_name} ---\n{r}",
+            line_diff(&l, &r)
+        );
+    }
+}
+
+#[test]
+fn terraform_and_cloudformation_give_the_same_model() {
+    let terraform = dump(&format!("{PARITY}/terraform"));
+    let yaml = dump(&format!("{PARITY}/cloudformation.yaml"));
+    let json = dump(&format!("{PARITY}/cloudformation.json"));
+    assert_same_model("cloudformation.yaml", &yaml, "cloudformation.json", &json);
+    assert_same_model("terraform/", &terraform, "cloudformation.yaml", &yaml);
+    insta::assert_snapshot!("parity", pretty(&terraform));
+}
+
+/// The parity setup is fully resolved: an adapter that lost a value in every format at once
+/// would still give equal dumps, so check that nothing is unknown and every trail link that is
+/// set leads into the setup.
+#[test]
+fn the_parity_setup_resolves_completely() {
+    let model = dump(&format!("{PARITY}/terraform"));
+    let text = pretty(&model);
+    assert!(!text.contains("\"unknown\""), "unknown values:\n{text}");
+    assert!(!text.contains("\"external\""), "links out of the setup:\n{text}");
+    let kinds = |kind: &str| model.as_array().unwrap().iter().filter(|r| r["kind"] == kind).count();
+    assert_eq!(
+        [
+            kinds("trail"),
+            kinds("bucket"),
+            kinds("log_group"),
+            kinds("key"),
+            kinds("key_alias"),
+            kinds("role"),
+            kinds("policy")
+        ],
+        [2, 2, 1, 2, 1, 1, 1],
+        "{text}"
+    );
+    let trail = model
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "parity-trail")
+        .expect("the multi-region trail");
+    for edge in ["bucket", "log_group", "role", "key"] {
+        assert!(
+            trail["links"][edge].get("resolved").is_some(),
+            "trail link {edge}: {}",
+            trail["links"][edge]
+        );
+    }
+}
+
+/// Spellings that differ between the formats but mean the same: canned ACL names
+/// (`log-delivery-write` / `LogDeliveryWrite`), a boolean condition value written as a string,
+/// a YAML boolean or a provider-typed list, an unquoted account ID, an inline policy as
+/// `aws_iam_role_policy` / `AWS::IAM::Policy`, a managed policy attached with
+/// `aws_iam_role_policy_attachment` / `Roles`.
+#[test]
+fn equivalent_spellings_give_the_same_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("tf");
+    std::fs::create_dir(&tf).unwrap();
+    std::fs::write(
+        tf.join("main.tf"),
+        r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "spelling-bucket"
+}
+resource "aws_s3_bucket_ownership_controls" "b" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    object_ownership = "ObjectWriter"
+  }
+}
+resource "aws_s3_bucket_acl" "b" {
+  bucket = aws_s3_bucket.b.id
+  acl    = "log-delivery-write"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.b.json
+}
+data "aws_iam_policy_document" "b" {
+  version = "2012-10-17"
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = [false]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name = "spelling-role"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = { Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "123456789012" } }
+  })
+}
+resource "aws_iam_role_policy" "inline" {
+  name   = "inline"
+  role   = aws_iam_role.r.name
+  policy = <<EOT
+{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+EOT
+}
+resource "aws_iam_policy" "m" {
+  name   = "spelling-managed"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "m" {
+  role       = aws_iam_role.r.name
+  policy_arn = aws_iam_policy.m.arn
+}
+"#,
+    )
+    .unwrap();
+    let cfn = dir.path().join("template.yaml");
+    std::fs::write(
+        &cfn,
+        r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: spelling-bucket
+      OwnershipControls:
+        Rules:
+          - ObjectOwnership: ObjectWriter
+      AccessControl: LogDeliveryWrite
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource: !Sub "${B.Arn}/*"
+            Condition:
+              Bool:
+                aws:SecureTransport: false
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: spelling-role
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          Effect: Allow
+          Action: sts:AssumeRole
+          Principal:
+            AWS: 123456789012
+  Inline:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: inline
+      Roles: [!Ref R]
+      PolicyDocument: '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+  M:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: spelling-managed
+      Roles: [!Ref R]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: "*"
+"#,
+    )
+    .unwrap();
+    let terraform = dump(tf.to_str().unwrap());
+    let cloudformation = dump(cfn.to_str().unwrap());
+    assert_same_model("the Terraform", &terraform, "the CloudFormation", &cloudformation);
+    let text = pretty(&terraform);
+    for want in [
+        r#""acl": "log-delivery-write""#,
+        r#""name": "spelling-managed""#,
+        r#""<policy:spelling-managed.arn>""#,
+    ] {
+        assert!(text.contains(want), "no {want} in\n{text}");
+    }
+}
+
+/// A CloudFormation `LoggingConfiguration` without `DestinationBucketName` logs to the bucket
+/// itself: the model says so, as a default.
+#[test]
+fn cloudformation_access_logs_default_to_the_bucket_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfn = dir.path().join("template.yaml");
+    std::fs::write(
+        &cfn,
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      \
+         BucketName: self-logging\n      LoggingConfiguration:\n        LogFilePrefix: own/\n",
+    )
+    .unwrap();
+    let model = dump(cfn.to_str().unwrap());
+    assert_eq!(
+        model[0]["fields"]["logging"],
+        serde_json::json!({ "target_bucket": { "default": "self-logging" }, "target_prefix": "own/" })
+    );
+}
+
+/// A `principals` block whose `type` is not known makes the whole principal unknown, even when
+/// another block of the statement is known.
+#[test]
+fn unknown_principal_type_stays_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+variable "principal_type" {
+  type = string
+}
+resource "aws_iam_role" "r" {
+  name               = "unknown-principal"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    principals {
+      type        = var.principal_type
+      identifiers = ["*"]
+    }
+  }
+}
+"#,
+    )
+    .unwrap();
+    let model = dump(dir.path().to_str().unwrap());
+    let principal = &model[0]["fields"]["assume_role_policy"]["Statement"][0]["Principal"];
+    assert!(
+        principal["unknown"]
+            .as_str()
+            .is_some_and(|u| u.contains("var.principal_type")),
+        "{principal}"
+    );
+}
+
+#[test]
+fn compliant_examples_model() {
+    insta::assert_snapshot!("compliant_terraform", pretty(&dump("examples/terraform/compliant")));
+    insta::assert_snapshot!(
+        "compliant_cloudformation",
+        pretty(&dump("examples/cloudformation/compliant.yaml"))
+    );
+}
+
+#[test]
+fn line_diff_shows_changes_with_context() {
+    let d = line_diff("a\nb\nc\n", "a\nx\nc\n");
+    assert_eq!(d, "     1 a\n-    2 b\n+    2 x\n     3 c\n");
+}
