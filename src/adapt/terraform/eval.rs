@@ -268,12 +268,10 @@ impl<'a> Ctx<'a> {
                 })?;
             }
             Element::Directive(_) => {
-                let span = Span::new(src.file, base as usize, base as usize);
                 text.push(Part::Unknown(Box::new(crate::model::Unknown {
                     expr: "%{…}".into(),
                     reason: "template directives are not evaluated yet".into(),
                 })));
-                let _ = span;
             }
         }
         Ok(())

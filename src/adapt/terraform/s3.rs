@@ -81,7 +81,7 @@ pub(super) fn legacy_blocks(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
         );
     }
     if let Some(blk) = body.blocks("server_side_encryption_configuration").into_iter().next()
-        && let Some(enc) = encryption(ctx, &blk.body, blk.header)
+        && let Some(enc) = encryption(ctx, &blk.body)
     {
         r.fields.insert("encryption", enc);
     }
@@ -176,7 +176,7 @@ pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
             }
         }
         "aws_s3_bucket_server_side_encryption_configuration" => {
-            if let Some(enc) = encryption(ctx, body, header) {
+            if let Some(enc) = encryption(ctx, body) {
                 fields.insert("encryption", enc);
             }
         }
@@ -217,7 +217,7 @@ fn expiration(ctx: &Ctx<'_>, body: &Body<'_>, m: &mut Val, noncurrent_days: &'st
     }
 }
 
-fn encryption(ctx: &Ctx<'_>, body: &Body<'_>, header: Span) -> Option<Val> {
+fn encryption(ctx: &Ctx<'_>, body: &Body<'_>) -> Option<Val> {
     let rule = body.blocks("rule").into_iter().next()?;
     let by_default = rule
         .body
@@ -226,7 +226,6 @@ fn encryption(ctx: &Ctx<'_>, body: &Body<'_>, header: Span) -> Option<Val> {
         .next()?;
     let m = fill(ctx, &by_default.body, sub("encryption"), by_default.header)
         .with_source("apply_server_side_encryption_by_default");
-    let _ = header;
     Some(m)
 }
 
