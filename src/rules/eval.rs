@@ -276,7 +276,10 @@ fn evaluate_target(
     for (o, _) in picked {
         labels.push(Label::new(o.span, o.state.clone()));
     }
-    let help = check.help.as_ref().map(|h| vars.render(h, &first.state, &a.rule.title));
+    let help = check
+        .help
+        .as_ref()
+        .map(|h| vars.render(h.for_format(target.format), &first.state, &a.rule.title));
     let f = finding(
         a,
         cx,

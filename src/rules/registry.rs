@@ -10,7 +10,7 @@ use jsonpath_rust::parser::model::JpQuery;
 use jsonpath_rust::parser::parse_json_path;
 
 use super::predicate::Predicate;
-use super::spec::{CheckSpec, Docs, RuleFile};
+use super::spec::{CheckSpec, Docs, Help, RuleFile};
 use crate::finding::Severity;
 use crate::model::{Edge, Kind, schema};
 
@@ -69,7 +69,7 @@ pub struct Check {
     pub expect: Predicate,
     pub message: Option<String>,
     pub label: Option<String>,
-    pub help: Option<String>,
+    pub help: Option<Help>,
     pub stop: bool,
 }
 

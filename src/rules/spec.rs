@@ -53,9 +53,27 @@ pub struct CheckSpec {
     pub expect: Spanned<toml::Value>,
     pub message: Option<String>,
     pub label: Option<String>,
-    pub help: Option<String>,
+    pub help: Option<Help>,
     #[serde(default)]
     pub stop: bool,
+}
+
+/// Help text: one for both formats, or one per format (shown for findings in that format).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Help {
+    Text(String),
+    PerFormat { terraform: String, cloudformation: String },
+}
+
+impl Help {
+    pub fn for_format(&self, format: crate::model::Format) -> &str {
+        match (self, format) {
+            (Help::Text(t), _) => t,
+            (Help::PerFormat { terraform, .. }, crate::model::Format::Terraform) => terraform,
+            (Help::PerFormat { cloudformation, .. }, _) => cloudformation,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
