@@ -42,9 +42,10 @@ pub fn evaluate(ctx: &Ctx<'_>, block: &Block<'_>) -> Val {
         }
     }
     let mut doc = Val::new(V::Map(Vec::new()), header);
-    let version = body
-        .attr("version")
-        .map_or_else(|| Val::defaulted(V::Str("2012-10-17".into()), header, "version"), |a| ctx.eval(a.expr));
+    let version = body.attr("version").map_or_else(
+        || Val::defaulted(V::Str("2012-10-17".into()), header, "version"),
+        |a| ctx.eval(a.expr),
+    );
     doc.insert("Version", version);
     if let Some(a) = body.attr("policy_id") {
         doc.insert("Id", ctx.eval(a.expr));
