@@ -82,6 +82,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool) -> (
                 }
             }
             Ok(_) => {
+                let path = &clean(path.clone());
                 found.insert(
                     path.clone(),
                     Input {
@@ -128,11 +129,13 @@ fn module_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Drop a leading `./` so that paths read the same however the directory was named.
+/// Resolve `.` and `..` lexically so that a file is read once however its path was typed.
 fn clean(path: PathBuf) -> PathBuf {
-    match path.strip_prefix(".") {
-        Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => path,
+    let p = crate::source::normalize(&path);
+    if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p
     }
 }
 

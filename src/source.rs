@@ -166,12 +166,35 @@ impl SourceMap {
     }
 }
 
-/// A path as shown to users: relative to `base` when inside it, with `/` separators.
+/// A path as shown to users: relative to `base` when inside it, with `/` separators, and `.`
+/// and `..` resolved lexically, so that however a path was typed, a file shows (and is
+/// fingerprinted) the same way.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    let path = normalize(path);
+    let rel = path.strip_prefix(base).unwrap_or(&path);
     let s = rel.to_string_lossy().replace('\\', "/");
     if s.is_empty() { ".".to_string() } else { s }
+}
+
+/// Remove `.` components and fold `name/..` pairs without touching the file system (symlinks
+/// are not resolved; a leading `..` stays).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
 }
 
 #[cfg(test)]
@@ -196,6 +219,18 @@ mod tests {
     fn offsets_past_the_end_clamp() {
         let f = file("ab");
         assert_eq!(f.position(99).column, 3);
+    }
+
+    #[test]
+    fn display_paths_are_normalised() {
+        let base = Path::new("/repo");
+        assert_eq!(
+            display_path(Path::new("./examples/../examples/a.tf"), Path::new("")),
+            "examples/a.tf"
+        );
+        assert_eq!(display_path(Path::new("/repo/infra/./main.tf"), base), "infra/main.tf");
+        assert_eq!(display_path(Path::new("../other/x.tf"), base), "../other/x.tf");
+        assert_eq!(display_path(Path::new("."), base), ".");
     }
 
     #[test]

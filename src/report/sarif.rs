@@ -34,7 +34,6 @@ use crate::finding::{Finding, Severity, Verdict};
 use crate::rules::{Rule, docs, registry};
 use crate::source::Span;
 
-const INFORMATION_URI: &str = "https://github.com/ctlint/ctlint";
 const SRCROOT: &str = "%SRCROOT%";
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub's limit on `shortDescription.text` and `fullDescription.text`, in characters.
@@ -402,7 +401,7 @@ pub fn render(report: &Report) -> String {
                     "name": "ctlint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
+                    "informationUri": env!("CARGO_PKG_HOMEPAGE"),
                     "rules": table.descriptors,
                 }
             },

@@ -127,7 +127,7 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
             if !done.insert(cur) {
                 continue;
             }
-            let trail = (cur != root_id).then(|| cx.model.resources[root_id].address.to_string());
+            let trail = (cur != root_id).then(|| display_name(&cx.model.resources[root_id]));
             let result = evaluate_target(a, cx, cur, related, trail.as_deref());
             if result.0 != Verdict::NotApplicable {
                 tally.evaluations.push(Evaluation {
@@ -155,7 +155,7 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
 }
 
 fn link_label(from: &Resource, edge: Edge) -> String {
-    let who = format!("{} `{}`", from.kind.noun(), from.address);
+    let who = format!("{} `{}`", from.kind.noun(), display_name(from));
     match edge {
         Edge::Bucket => format!("{who} delivers its log files to this bucket"),
         Edge::LogGroup => format!("{who} sends its events to this log group"),
@@ -272,9 +272,16 @@ fn evaluate_target(
         (Verdict::Fail, Some(l)) => vars.render(l, &first.state, &a.rule.title),
         _ => first.state.clone(),
     };
+    // Later failures at the same place join the primary label; elsewhere, they are related.
+    let mut label_text = label_text;
     let mut labels = related;
     for (o, _) in picked {
-        labels.push(Label::new(o.span, o.state.clone()));
+        if o.span == first.span {
+            label_text.push_str("; ");
+            label_text.push_str(&o.state);
+        } else {
+            labels.push(Label::new(o.span, o.state.clone()));
+        }
     }
     let help = check
         .help
