@@ -232,3 +232,17 @@ fn mutated_corpus_files_do_not_panic() {
         }
     }
 }
+
+/// Inputs the fuzzers (`fuzz/`) once crashed on or found misbehaving: every parser must give a
+/// tree or an error whose span lies on character boundaries.
+#[test]
+fn fuzz_regressions() {
+    let dir = Path::new("tests/data/fuzz-regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        parse_both(&String::from_utf8_lossy(&bytes));
+        n += 1;
+    }
+    assert!(n > 0);
+}

@@ -10,7 +10,11 @@ pub fn parse(text: &str, file: FileId) -> Result<Body, ParseError> {
     hcl_edit::parser::parse_body(text).map_err(|e| {
         // The error's Display repeats the whole source line (megabytes for minified input), so
         // build the message from its parts.
-        let offset = e.location().offset().min(text.len());
+        let mut offset = e.location().offset().min(text.len());
+        // The parser can report an offset inside a multi-byte character at end of input.
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         ParseError::new(e.message().to_string(), Span::new(file, offset, offset))
     })
 }
