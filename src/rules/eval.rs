@@ -160,6 +160,7 @@ fn link_label(from: &Resource, edge: Edge) -> String {
         Edge::Bucket => format!("{who} delivers its log files to this bucket"),
         Edge::LogGroup => format!("{who} sends its events to this log group"),
         Edge::Role => format!("{who} writes to CloudWatch Logs with this role"),
+        Edge::Key if from.kind == crate::model::Kind::Trail => format!("{who} encrypts its log files with this key"),
         Edge::Key => format!("{who} is encrypted with this key"),
     }
 }
