@@ -19,6 +19,8 @@ use crate::model::{AttrRef, Edge, Format, Kind, Link, LinkInfo, Model, Part, Res
 pub struct Resolver<'m> {
     model: &'m Model,
     by_name: HashMap<(u32, &'m str), ResourceId>,
+    /// Resources by kind and expanded name, for links by name or ARN (first in scan order wins).
+    by_value: HashMap<(Kind, Text), ResourceId>,
 }
 
 /// How many times an expansion may replace a symbol by text holding more symbols.
@@ -36,7 +38,21 @@ impl<'m> Resolver<'m> {
                 m.entry(k).or_insert(i);
                 m
             });
-        Resolver { model, by_name }
+        let mut resolver = Resolver {
+            model,
+            by_name,
+            by_value: HashMap::new(),
+        };
+        let mut by_value = HashMap::new();
+        for (id, r) in model.resources.iter().enumerate() {
+            if matches!(r.kind, Kind::Bucket | Kind::LogGroup | Kind::Role | Kind::KeyAlias) {
+                by_value
+                    .entry((r.kind, resolver.expand(&resolver.name_text(id))))
+                    .or_insert(id);
+            }
+        }
+        resolver.by_value = by_value;
+        resolver
     }
 
     pub fn lookup(&self, a: &AttrRef) -> Option<ResourceId> {
@@ -232,24 +248,17 @@ impl<'m> Resolver<'m> {
             if wanted.as_lit().is_some_and(|s| s.starts_with("alias/aws/")) {
                 return Link::External(wanted.to_string());
             }
-            if let Some(alias) = self
-                .model
-                .of_kind(Kind::KeyAlias)
-                .find(|(i, _)| self.name_text(*i) == wanted)
-            {
-                return match alias.1.field("target_key_id") {
-                    Some(k) => self.target(alias.1, k, Kind::Key),
+            if let Some(&alias) = self.by_value.get(&(Kind::KeyAlias, wanted)) {
+                let alias = &self.model.resources[alias];
+                return match alias.field("target_key_id") {
+                    Some(k) => self.target(alias, k, Kind::Key),
                     None => Link::Absent,
                 };
             }
             return Link::External(expanded.to_string());
         }
-        match self
-            .model
-            .of_kind(kind)
-            .find(|(i, _)| self.expand(&self.name_text(*i)) == wanted)
-        {
-            Some((i, _)) => Link::Resolved(i),
+        match self.by_value.get(&(kind, wanted)) {
+            Some(&i) => Link::Resolved(i),
             None => Link::External(expanded.to_string()),
         }
     }

@@ -63,7 +63,7 @@ pub enum V {
 }
 
 /// Why a value cannot be known statically.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Unknown {
     /// The expression as written: `var.kms_key_arn`, `!Ref KeyArn`.
     pub expr: String,
@@ -73,10 +73,10 @@ pub struct Unknown {
 
 /// A string made of literal and symbolic parts, e.g. `arn:` + partition + `:s3:::` + the name of
 /// bucket `Logs`. Adjacent literals are always merged, so equal texts have equal parts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Text(pub Vec<Part>);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Part {
     Lit(String),
     Sym(Sym),

@@ -63,7 +63,7 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
     if let Some(h) = &f.help {
         d = d.with_help(h.clone());
     }
-    let source = NamedSource::new(file.display.clone(), file.text.to_string());
+    let source = NamedSource::new(file.display.clone(), file.text.clone());
     let report = MReport::new(d).with_source_code(source);
     let _ = handler.render_report(out, report.as_ref());
     for l in elsewhere {
@@ -71,8 +71,7 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
         let note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
             .with_severity(MSeverity::Advice)
             .with_label(labeled(l, true));
-        let report =
-            MReport::new(note).with_source_code(NamedSource::new(other.display.clone(), other.text.to_string()));
+        let report = MReport::new(note).with_source_code(NamedSource::new(other.display.clone(), other.text.clone()));
         let _ = handler.render_report(out, report.as_ref());
     }
 }
