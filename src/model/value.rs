@@ -329,8 +329,14 @@ impl Text {
         }
     }
 
-    /// Turn into a [`V`]: a plain string when fully literal.
-    pub fn into_v(self) -> V {
+    /// Turn into a [`V`]: a plain string when fully literal, the unknown itself when that is all
+    /// there is.
+    pub fn into_v(mut self) -> V {
+        if let [Part::Unknown(_)] = self.0.as_slice()
+            && let Some(Part::Unknown(u)) = self.0.pop()
+        {
+            return V::Unknown(u);
+        }
         match self.as_lit() {
             Some(s) => V::Str(s.to_string()),
             None => V::Text(self),

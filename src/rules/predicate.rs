@@ -212,6 +212,10 @@ pub fn combine_all(vs: impl Iterator<Item = Verdict>) -> Verdict {
 }
 
 fn equals(v: &Val, l: &Lit, resolver: &Resolver<'_>) -> Verdict {
+    // Whatever the expected type, a value with an unresolved part cannot be compared.
+    if v.unknown_info().is_some() {
+        return Verdict::Unknown;
+    }
     match (&v.v, l) {
         (V::Bool(a), Lit::Bool(b)) => pass_if(a == b),
         (V::Num(a), Lit::Num(b)) => pass_if(a == b),

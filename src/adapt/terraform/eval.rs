@@ -129,6 +129,9 @@ impl<'a> Ctx<'a> {
         match hcl_edit::parser::parse_template(s) {
             Ok(t) => {
                 let base = span.start + 1;
+                if let Some(Element::Interpolation(i)) = t.as_single_element() {
+                    return self.eval_hcl(&i.expr, src, base).respan(span);
+                }
                 let mut val = self.eval_template(&t, src, base);
                 val.span = span;
                 val
@@ -167,6 +170,10 @@ impl<'a> Ctx<'a> {
                 V::Map(entries)
             }
             Expression::StringTemplate(t) => {
+                // `"${x}"` is `x` itself, with its type (Terraform unwraps a lone interpolation).
+                if let [Element::Interpolation(i)] = t.iter().collect::<Vec<_>>()[..] {
+                    return self.eval_hcl(&i.expr, src, base).respan(span);
+                }
                 let mut text = Text::default();
                 for el in t.iter() {
                     if let Err(u) = self.template_element(el, src, base, &mut text) {
