@@ -188,25 +188,16 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let base = std::env::current_dir().unwrap_or_default();
     let exclude = globs(&opts.config.exclude);
     let (inputs, discover_errors) = discover::discover(&opts.paths, &exclude, opts.module_context);
-    let loaded = load::load(&inputs, &base, opts.max_file_size);
+    let mut loaded = load::load(&inputs, &base, opts.max_file_size);
     let active = active_rules(registry, opts);
-
     let mut model = adapt::build(&loaded, &opts.adapt);
-    resolve::resolve(&mut model);
-    let resolver = resolve::Resolver::new(&model);
-    let cx = rules::eval::Ctx {
-        model: &model,
-        sources: &loaded.sources,
-        resolver: &resolver,
-        config: &opts.config,
-    };
-    let (mut findings, mut tally) = rules::eval::evaluate(&active, &cx);
 
     let mut summary = Summary {
         resources: model.resources.len(),
         ..Summary::default()
     };
     let parse_rule = active.iter().find(|a| a.rule.code == "CT000");
+    let mut parse_findings = Vec::new();
     let mut plan_notes = Vec::new();
     for f in &loaded.files {
         match &f.parsed {
@@ -220,7 +211,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
                     (a.severity, a.rule.name.clone())
                 });
                 let file = loaded.sources.get(f.id).display.clone();
-                findings.push(Finding {
+                parse_findings.push(Finding {
                     code: "CT000".into(),
                     name,
                     severity,
@@ -246,9 +237,27 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
             _ => summary.files += 1,
         }
     }
+    let targets: Vec<bool> = loaded.files.iter().map(|f| f.role == Role::Target).collect();
+    // The parse trees are not needed any more; freeing them takes as long as a stage, so it
+    // happens on a worker while rules run.
+    let trees = std::mem::take(&mut loaded.files);
+    rayon::spawn(move || drop(trees));
+
+    resolve::resolve(&mut model);
+    let (mut findings, mut tally) = {
+        let resolver = resolve::Resolver::new(&model);
+        let cx = rules::eval::Ctx {
+            model: &model,
+            sources: &loaded.sources,
+            resolver: &resolver,
+            config: &opts.config,
+        };
+        rules::eval::evaluate(&active, &cx)
+    };
+    rayon::spawn(move || drop(model));
+    findings.extend(parse_findings);
 
     // Findings only about context files (the rest of a named `.tf` file's module) are dropped.
-    let targets: Vec<bool> = loaded.files.iter().map(|f| f.role == Role::Target).collect();
     let is_target = |l: &Label| targets.get(l.span.file.0 as usize).copied().unwrap_or(true);
     findings.retain(|f| is_target(&f.primary) || f.related.iter().any(is_target));
 

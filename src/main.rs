@@ -2,6 +2,9 @@
 
 use std::io::Write;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Workers get 8 MiB stacks: recursive consumers of parsed trees stay safe at the parsers'
     // depth caps.
