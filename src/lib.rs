@@ -24,6 +24,7 @@ pub mod parse;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod scan;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -35,9 +36,9 @@ use crate::adapt::AdaptOptions;
 use crate::config::Config;
 use crate::discover::Role;
 use crate::finding::{Finding, Label, Severity, Verdict};
-use crate::load::Parsed;
 use crate::rules::eval::{Active, Tally};
 use crate::rules::{Registry, Rule};
+use crate::scan::Status;
 use crate::source::SourceMap;
 
 /// Everything a run needs besides the rule catalogue.
@@ -177,8 +178,7 @@ pub fn active_rules<'r>(registry: &'r Registry, opts: &Options) -> Vec<Active<'r
 pub fn build_model(opts: &Options) -> model::Model {
     let base = std::env::current_dir().unwrap_or_default();
     let (inputs, _) = discover::discover(&opts.paths, &globs(&opts.config.exclude), opts.module_context);
-    let loaded = load::load(&inputs, &base, opts.max_file_size);
-    let mut model = adapt::build(&loaded, &opts.adapt);
+    let mut model = scan::scan(&inputs, &base, opts.max_file_size, &opts.adapt).model;
     resolve::resolve(&mut model);
     model
 }
@@ -188,9 +188,9 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let base = std::env::current_dir().unwrap_or_default();
     let exclude = globs(&opts.config.exclude);
     let (inputs, discover_errors) = discover::discover(&opts.paths, &exclude, opts.module_context);
-    let mut loaded = load::load(&inputs, &base, opts.max_file_size);
+    let scanned = scan::scan(&inputs, &base, opts.max_file_size, &opts.adapt);
     let active = active_rules(registry, opts);
-    let mut model = adapt::build(&loaded, &opts.adapt);
+    let (sources, files, mut model) = (scanned.sources, scanned.files, scanned.model);
 
     let mut summary = Summary {
         resources: model.resources.len(),
@@ -199,10 +199,10 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let parse_rule = active.iter().find(|a| a.rule.code == "CT000");
     let mut parse_findings = Vec::new();
     let mut plan_notes = Vec::new();
-    for f in &loaded.files {
-        match &f.parsed {
-            Parsed::Ignored => {}
-            Parsed::Failed(e) => {
+    for f in &files {
+        match &f.status {
+            Status::Ignored => {}
+            Status::Failed(e) => {
                 summary.files += 1;
                 summary.parse_errors += 1;
                 // CT000 is reported even when not selected: a file that does not parse hides
@@ -210,7 +210,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
                 let (severity, name) = parse_rule.map_or((Severity::High, "parse-error".to_string()), |a| {
                     (a.severity, a.rule.name.clone())
                 });
-                let file = loaded.sources.get(f.id).display.clone();
+                let file = sources.get(f.id).display.clone();
                 parse_findings.push(Finding {
                     code: "CT000".into(),
                     name,
@@ -226,29 +226,25 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
                     suppressed: None,
                 });
             }
-            Parsed::Plan(_) => {
+            Status::Plan => {
                 // Recognised so that it is not silently skipped as "not ours", but plans are
                 // not modelled yet: say so rather than pass them.
                 plan_notes.push(format!(
                     "`{}` is a Terraform plan (`terraform show -json`); plan files are not checked yet",
-                    loaded.sources.get(f.id).display
+                    sources.get(f.id).display
                 ));
             }
-            _ => summary.files += 1,
+            Status::Read => summary.files += 1,
         }
     }
-    let targets: Vec<bool> = loaded.files.iter().map(|f| f.role == Role::Target).collect();
-    // The parse trees are not needed any more; freeing them takes as long as a stage, so it
-    // happens on a worker while rules run.
-    let trees = std::mem::take(&mut loaded.files);
-    rayon::spawn(move || drop(trees));
+    let targets: Vec<bool> = files.iter().map(|f| f.role == Role::Target).collect();
 
     resolve::resolve(&mut model);
     let (mut findings, mut tally) = {
         let resolver = resolve::Resolver::new(&model);
         let cx = rules::eval::Ctx {
             model: &model,
-            sources: &loaded.sources,
+            sources: &sources,
             resolver: &resolver,
             config: &opts.config,
         };
@@ -261,7 +257,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let is_target = |l: &Label| targets.get(l.span.file.0 as usize).copied().unwrap_or(true);
     findings.retain(|f| is_target(&f.primary) || f.related.iter().any(is_target));
 
-    apply_per_path_ignores(&mut findings, &opts.config, &loaded.sources);
+    apply_per_path_ignores(&mut findings, &opts.config, &sources);
     if opts.strict {
         for f in &mut findings {
             if f.verdict == Verdict::Unknown {
@@ -269,7 +265,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
             }
         }
     }
-    sort_findings(&mut findings, &loaded.sources);
+    sort_findings(&mut findings, &sources);
     let evaluations = std::mem::take(&mut tally.evaluations);
     fill_summary(&mut summary, &findings, tally);
     summary.notes.extend(plan_notes);
@@ -284,7 +280,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
         })
         .collect();
     Report {
-        sources: loaded.sources,
+        sources,
         findings,
         errors,
         summary,

@@ -48,27 +48,13 @@ pub struct Loaded {
     pub files: Vec<LoadedFile>,
 }
 
-/// Read and parse every input. `base` is the directory paths are shown relative to.
+/// Read and parse every input at once (the pipeline streams through [`crate::scan`] instead;
+/// kept for the stage benchmarks). `base` is the directory paths are shown relative to.
 pub fn load(inputs: &[Input], base: &Path, max_size: u64) -> Loaded {
     let results: Vec<(SourceFile, Parsed)> = inputs
         .par_iter()
         .enumerate()
-        .map(|(i, input)| {
-            let id = FileId(i as u32);
-            let display = display_path(&input.path, base);
-            let (text, parsed) = read(input, id, max_size);
-            let parsed = match parsed {
-                Some(p) => p,
-                None => std::panic::catch_unwind(AssertUnwindSafe(|| classify(&input.path, &text, id, input.explicit)))
-                    .unwrap_or_else(|_| {
-                        Parsed::Failed(ParseError::new(
-                            "internal error: the parser panicked on this file (please report it)",
-                            Span::new(id, 0, 0),
-                        ))
-                    }),
-            };
-            (SourceFile::new(input.path.clone(), display, text), parsed)
-        })
+        .map(|(i, input)| read_and_parse(input, FileId(i as u32), base, max_size))
         .collect();
     let mut sources = SourceMap::default();
     let mut files = Vec::with_capacity(results.len());
@@ -81,6 +67,23 @@ pub fn load(inputs: &[Input], base: &Path, max_size: u64) -> Loaded {
         });
     }
     Loaded { sources, files }
+}
+
+/// Read, classify and parse one input. A panic in a parser becomes this file's parse error.
+pub fn read_and_parse(input: &Input, id: FileId, base: &Path, max_size: u64) -> (SourceFile, Parsed) {
+    let display = display_path(&input.path, base);
+    let (text, parsed) = read(input, id, max_size);
+    let parsed = match parsed {
+        Some(p) => p,
+        None => std::panic::catch_unwind(AssertUnwindSafe(|| classify(&input.path, &text, id, input.explicit)))
+            .unwrap_or_else(|_| {
+                Parsed::Failed(ParseError::new(
+                    "internal error: the parser panicked on this file (please report it)",
+                    Span::new(id, 0, 0),
+                ))
+            }),
+    };
+    (SourceFile::new(input.path.clone(), display, text), parsed)
 }
 
 /// Read a file; returns the text to keep and, when it cannot be used, the failure.

@@ -1,22 +1,21 @@
 //! Adapters: parsed files → the format-agnostic [`Model`].
 //!
 //! Terraform files are grouped into modules (one per directory), CloudFormation templates and
-//! policy documents stand alone; each group is a *scope* in which references resolve. Scopes
-//! are adapted in parallel and concatenated in path order, so the model is deterministic.
+//! policy documents stand alone; each group is a *scope* in which references resolve.
+//! [`adapt_scope`] adapts one; [`crate::scan`] runs it as soon as a scope's files are parsed.
 
 pub mod cloudformation;
 pub mod fields;
 pub mod policy_json;
 pub mod terraform;
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
 use crate::load::{Loaded, Parsed};
-use crate::model::{Format, Model, Origin, Part, Resource, Scope, Sym, Text, V, Val};
-use crate::source::{FileId, Span};
+use crate::model::{Format, Model, Origin, Part, Resource, Scope, ScopeId, Sym, Text, V, Val};
+use crate::source::{FileId, SourceFile, Span};
 use terraform::body::{Body, Src};
 
 /// Inputs to resolution that come from the command line or configuration.
@@ -28,97 +27,103 @@ pub struct AdaptOptions {
     pub cfn_parameters: HashMap<String, String>,
 }
 
-enum Job {
-    Terraform { dir: String, files: Vec<FileId> },
-    CloudFormation(FileId),
-    Policy(FileId),
+/// The parsed files of one scope: a Terraform module (its directory's files), or one template or
+/// policy document. Files of other kinds in the list are ignored.
+pub struct ScopeFiles<'a> {
+    pub files: Vec<(&'a SourceFile, FileId, &'a Parsed)>,
 }
 
-pub fn build(loaded: &Loaded, opts: &AdaptOptions) -> Model {
-    let mut modules: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
-    let mut jobs = Vec::new();
-    for f in &loaded.files {
-        match &f.parsed {
-            Parsed::TerraformHcl(_) | Parsed::TerraformJson(_) => {
-                let path = &loaded.sources.get(f.id).path;
-                let dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-                modules.entry(dir).or_default().push(f.id);
-            }
-            Parsed::CloudFormation(_) => jobs.push(Job::CloudFormation(f.id)),
-            Parsed::Policy(_) => jobs.push(Job::Policy(f.id)),
-            _ => {}
+/// Adapt one scope; `None` when none of its files is Terraform, CloudFormation or a policy.
+pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) -> Option<(Scope, Vec<Resource>)> {
+    fn src(file: &SourceFile, id: FileId) -> Src<'_> {
+        Src {
+            file: id,
+            text: &file.text,
         }
     }
-    for (dir, files) in modules {
-        let shown = crate::source::display_path(&dir, std::path::Path::new(""));
-        jobs.push(Job::Terraform { dir: shown, files });
-    }
-    let by_id: HashMap<FileId, &Parsed> = loaded.files.iter().map(|f| (f.id, &f.parsed)).collect();
-    let results: Vec<(Scope, Vec<Resource>)> = jobs
-        .par_iter()
-        .enumerate()
-        .map(|(i, job)| {
-            let scope = i as u32;
-            let src = |id: FileId| Src {
-                file: id,
-                text: &loaded.sources.get(id).text,
-            };
-            match job {
-                Job::Terraform { dir, files } => {
-                    let bodies: Vec<Body<'_>> = files
-                        .iter()
-                        .filter_map(|id| match by_id[id] {
-                            Parsed::TerraformHcl(b) => Some(Body::Hcl(b, src(*id))),
-                            Parsed::TerraformJson(n) => Some(Body::Json(n, src(*id))),
-                            _ => None,
-                        })
-                        .collect();
-                    let (resources, region) = terraform::adapt_module(&bodies, scope, &opts.tf_vars);
-                    (
-                        Scope {
-                            format: Format::Terraform,
-                            origin: dir.clone(),
-                            region,
-                        },
-                        resources,
-                    )
-                }
-                Job::CloudFormation(id) => {
-                    let Parsed::CloudFormation(node) = by_id[id] else {
-                        unreachable!()
-                    };
-                    let resources = cloudformation::adapt_template(node, src(*id), scope, &opts.cfn_parameters);
-                    (
-                        Scope {
-                            format: Format::CloudFormation,
-                            origin: loaded.sources.get(*id).display.clone(),
-                            region: None,
-                        },
-                        resources,
-                    )
-                }
-                Job::Policy(id) => {
-                    let Parsed::Policy(node) = by_id[id] else {
-                        unreachable!()
-                    };
-                    let display = &loaded.sources.get(*id).display;
-                    let resources = policy_json::adapt_document(node, display, scope);
-                    (
-                        Scope {
-                            format: Format::PolicyJson,
-                            origin: display.clone(),
-                            region: None,
-                        },
-                        resources,
-                    )
-                }
-            }
+    let bodies: Vec<Body<'_>> = input
+        .files
+        .iter()
+        .filter_map(|(file, id, parsed)| match parsed {
+            Parsed::TerraformHcl(b) => Some(Body::Hcl(b, src(file, *id))),
+            Parsed::TerraformJson(n) => Some(Body::Json(n, src(file, *id))),
+            _ => None,
         })
         .collect();
+    if !bodies.is_empty() {
+        let (resources, region) = terraform::adapt_module(&bodies, scope, &opts.tf_vars);
+        let (first, _, _) = input.files[0];
+        let dir = first.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        let origin = crate::source::display_path(&dir, std::path::Path::new(""));
+        return Some((
+            Scope {
+                format: Format::Terraform,
+                origin,
+                region,
+            },
+            resources,
+        ));
+    }
+    input.files.iter().find_map(|(file, id, parsed)| {
+        let (format, resources) = match parsed {
+            Parsed::CloudFormation(node) => (
+                Format::CloudFormation,
+                cloudformation::adapt_template(node, src(file, *id), scope, &opts.cfn_parameters),
+            ),
+            Parsed::Policy(node) => (
+                Format::PolicyJson,
+                policy_json::adapt_document(node, &file.display, scope),
+            ),
+            _ => return None,
+        };
+        Some((
+            Scope {
+                format,
+                origin: file.display.clone(),
+                region: None,
+            },
+            resources,
+        ))
+    })
+}
+
+/// Adapt every scope of already-loaded files, in parallel (what the pipeline does file group by
+/// file group in [`crate::scan`]; kept for the stage benchmarks).
+pub fn build(loaded: &Loaded, opts: &AdaptOptions) -> Model {
+    let groups = crate::scan::group(loaded.files.iter().map(|f| loaded.sources.get(f.id).path.as_path()));
+    let results: Vec<Option<(Scope, Vec<Resource>)>> = groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let files = g
+                .iter()
+                .map(|&f| {
+                    let lf = &loaded.files[f];
+                    (&**loaded.sources.get(lf.id), lf.id, &lf.parsed)
+                })
+                .collect();
+            adapt_scope(&ScopeFiles { files }, i as ScopeId, opts)
+        })
+        .collect();
+    assemble(results)
+}
+
+/// Put scopes together into a model; scope ids are positions, so scopes without resources keep
+/// a placeholder.
+pub fn assemble(results: Vec<Option<(Scope, Vec<Resource>)>>) -> Model {
     let mut model = Model::default();
-    for (scope, resources) in results {
-        model.scopes.push(scope);
-        model.resources.extend(resources);
+    for r in results {
+        match r {
+            Some((scope, resources)) => {
+                model.scopes.push(scope);
+                model.resources.extend(resources);
+            }
+            None => model.scopes.push(Scope {
+                format: Format::PolicyJson,
+                origin: String::new(),
+                region: None,
+            }),
+        }
     }
     model.links = vec![Vec::new(); model.resources.len()];
     model
