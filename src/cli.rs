@@ -45,10 +45,15 @@ enum Command {
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
     },
-    /// Show a rule's documentation with good and bad examples
+    /// Show a rule's documentation with good and bad examples (or, with --fields, the model
+    /// fields rules can select)
     Explain {
         /// Rule code or name
-        rule: String,
+        #[arg(required_unless_present = "fields")]
+        rule: Option<String>,
+        /// List every field of every model kind, with its Terraform and CloudFormation names
+        #[arg(long, conflicts_with = "rule")]
+        fields: bool,
         #[arg(long, value_name = "DIR")]
         rules_dir: Option<PathBuf>,
     },
@@ -181,14 +186,22 @@ pub fn run(args: impl IntoIterator<Item = String>, out: &mut dyn Write, err: &mu
             let _ = out.write_all(text.as_bytes());
             0
         }
-        Command::Explain { rule, rules_dir } => match Registry::load(rules_dir.as_deref()) {
-            Ok(reg) => match reg.get(&rule) {
+        Command::Explain { fields: true, .. } => {
+            let _ = write!(out, "{}", crate::model::schema::markdown());
+            0
+        }
+        Command::Explain { rule, rules_dir, .. } => match Registry::load(rules_dir.as_deref()) {
+            Ok(reg) => match reg.get(rule.as_deref().unwrap_or_default()) {
                 Some(r) => {
                     let _ = write!(out, "{}", crate::rules::docs::markdown(r, r.severity));
                     0
                 }
                 None => {
-                    let _ = writeln!(err, "error: no rule `{rule}` (see `ctlint rules`)");
+                    let _ = writeln!(
+                        err,
+                        "error: no rule `{}` (see `ctlint rules`)",
+                        rule.unwrap_or_default()
+                    );
                     2
                 }
             },

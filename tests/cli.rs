@@ -274,6 +274,12 @@ fn rules_and_explain() {
         assert!(out.contains(section), "missing {section}");
     }
     assert_eq!(ctlint(&["explain", "CT999"]).status.code(), Some(2));
+    let fields = stdout(&ctlint(&["explain", "--fields"]));
+    assert!(
+        fields.contains("| `is_multi_region` | bool | `is_multi_region_trail` | `IsMultiRegionTrail` | false |"),
+        "{fields}"
+    );
+    assert!(fields.contains("`versioning.status`"));
 }
 
 #[test]

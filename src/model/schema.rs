@@ -598,6 +598,60 @@ pub fn path_exists(kind: Kind, path: &[&str]) -> bool {
     true
 }
 
+/// Every field of every kind as Markdown tables (`ctlint explain --fields`).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Model fields\n\nRules select these with JSONPath on the target's fields (`$.is_multi_region`).\n",
+    );
+    for kind in Kind::ALL {
+        out.push_str(&format!("\n## {kind}\n\n| field | type | Terraform | CloudFormation | default | notes |\n|---|---|---|---|---|---|\n"));
+        rows(fields(kind), "", &mut out);
+    }
+    out
+}
+
+fn rows(fields: &'static [Field], prefix: &str, out: &mut String) {
+    let lit = |l: Option<Lit>| match l {
+        Some(Lit::Bool(b)) => b.to_string(),
+        Some(Lit::Num(n)) => n.to_string(),
+        Some(Lit::Str(s)) => format!("`{s}`"),
+        None => String::new(),
+    };
+    for f in fields {
+        let ty = match f.ty {
+            Ty::Bool => "bool",
+            Ty::Num => "number",
+            Ty::Str => "string",
+            Ty::StrList => "list of strings",
+            Ty::Policy => "policy",
+            Ty::Obj(_) => "object",
+            Ty::List(_) => "list of objects",
+        };
+        let default = match (lit(f.tf_default), lit(f.cfn_default)) {
+            (a, b) if a == b => a,
+            (a, b) if b.is_empty() => format!("{a} (Terraform only)"),
+            (a, b) => format!("Terraform {a}, CloudFormation {b}"),
+        };
+        let name = |n: &str| {
+            if n.is_empty() {
+                "—".to_string()
+            } else {
+                format!("`{n}`")
+            }
+        };
+        out.push_str(&format!(
+            "| `{prefix}{}` | {ty} | {} | {} | {default} | {} |\n",
+            f.name,
+            name(f.tf),
+            name(f.cfn),
+            f.doc
+        ));
+        if let Ty::Obj(sub) | Ty::List(sub) = f.ty {
+            rows(sub, &format!("{prefix}{}.", f.name), out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
