@@ -9,6 +9,7 @@
 //! - JSON with `Statement` → a standalone policy document;
 //! - anything else is skipped silently, unless it was named on the command line.
 
+use std::io::Read;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
@@ -89,42 +90,29 @@ pub fn read_and_parse(input: &Input, id: FileId, base: &Path, max_size: u64) -> 
 /// Read a file; returns the text to keep and, when it cannot be used, the failure.
 fn read(input: &Input, id: FileId, max_size: u64) -> (Arc<str>, Option<Parsed>) {
     let at_start = Span::new(id, 0, 0);
-    match std::fs::metadata(&input.path) {
-        Ok(meta) if meta.len() > max_size => {
-            return (
-                Arc::from(""),
-                Some(Parsed::Failed(ParseError::new(
-                    format!(
-                        "file is {} bytes, larger than the {} byte limit; it was not read (raise it with --max-file-size)",
-                        meta.len(),
-                        max_size
-                    ),
-                    at_start,
-                ))),
-            );
+    let failed = |message: String| (Arc::from(""), Some(Parsed::Failed(ParseError::new(message, at_start))));
+    // One open: the size is taken from the handle that is then read, so a file cannot grow
+    // past the limit between the check and the read.
+    let bytes = match std::fs::File::open(&input.path).and_then(|file| {
+        let len = file.metadata()?.len();
+        if len > max_size {
+            return Ok(Err(len));
         }
-        Err(e) => {
-            return (
-                Arc::from(""),
-                Some(Parsed::Failed(ParseError::new(
-                    format!("cannot read file: {e}"),
-                    at_start,
-                ))),
-            );
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(max_size + 1).read_to_end(&mut bytes)?;
+        Ok(if bytes.len() as u64 > max_size {
+            Err(bytes.len() as u64)
+        } else {
+            Ok(bytes)
+        })
+    }) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(len)) => {
+            return failed(format!(
+                "file is {len} bytes, larger than the {max_size} byte limit; it was not read (raise it with --max-file-size)"
+            ));
         }
-        _ => {}
-    }
-    let bytes = match std::fs::read(&input.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                Arc::from(""),
-                Some(Parsed::Failed(ParseError::new(
-                    format!("cannot read file: {e}"),
-                    at_start,
-                ))),
-            );
-        }
+        Err(e) => return failed(format!("cannot read file: {e}")),
     };
     match String::from_utf8(bytes) {
         Ok(text) => (Arc::from(text), None),

@@ -2,9 +2,11 @@
 //! related labels (same file inline; other files as follow-up notes) and help; then a summary
 //! line (SPEC §7).
 
+use std::fmt;
+
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report as MReport,
-    Severity as MSeverity,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Severity as MSeverity, SourceCode,
 };
 
 use super::Style;
@@ -64,15 +66,66 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
         d = d.with_help(h.clone());
     }
     let source = NamedSource::new(file.display.clone(), file.text.clone());
-    let report = MReport::new(d).with_source_code(source);
-    let _ = handler.render_report(out, report.as_ref());
+    let _ = handler.render_report(
+        out,
+        &WithSource {
+            diag: &d,
+            source: &source,
+        },
+    );
     for l in elsewhere {
         let other = sources.get(l.span.file);
         let note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
             .with_severity(MSeverity::Advice)
             .with_label(labeled(l, true));
-        let report = MReport::new(note).with_source_code(NamedSource::new(other.display.clone(), other.text.clone()));
-        let _ = handler.render_report(out, report.as_ref());
+        let source = NamedSource::new(other.display.clone(), other.text.clone());
+        let _ = handler.render_report(
+            out,
+            &WithSource {
+                diag: &note,
+                source: &source,
+            },
+        );
+    }
+}
+
+/// A diagnostic with its source attached. `miette::Report::with_source_code` would do the same,
+/// but every `Report` asks the global hook for a handler, which probes the terminal again
+/// (a few `ioctl`s per finding); the handler here is built once per run.
+struct WithSource<'a> {
+    diag: &'a MietteDiagnostic,
+    source: &'a dyn SourceCode,
+}
+
+impl fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diag, f)
+    }
+}
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.diag, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl Diagnostic for WithSource<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag.code()
+    }
+    fn severity(&self) -> Option<MSeverity> {
+        self.diag.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.diag.labels()
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
     }
 }
 
