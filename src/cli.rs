@@ -88,6 +88,15 @@ struct CheckArgs {
     /// Treat unknown verdicts as failures
     #[arg(long)]
     strict: bool,
+    /// Hide the findings recorded in this baseline; report new ones and list stale entries
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (then report as if it were applied)
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore `ctlint:ignore` comments and CloudFormation `Metadata` suppressions
+    #[arg(long)]
+    no_inline_ignores: bool,
     /// Load extra rule files from this directory
     #[arg(long, value_name = "DIR")]
     rules_dir: Option<PathBuf>,
@@ -245,6 +254,16 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 2;
         }
     };
+    let baseline = match &args.baseline {
+        Some(path) => match crate::baseline::Baseline::read(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
     let opts = Options {
         paths: args.paths.clone(),
@@ -256,8 +275,27 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         max_file_size: args.max_file_size,
         adapt,
         module_context: true,
+        inline_ignores: !args.no_inline_ignores,
+        ..Options::default()
     };
     let mut report = lint(&registry, &opts);
+    // Writing a baseline records everything live now and then applies what was written, so the
+    // run that writes it passes (unless a file does not parse).
+    let applied = match (&args.write_baseline, baseline) {
+        (Some(path), _) => {
+            let written = crate::baseline::Baseline::from_report(&report);
+            if let Err(e) = written.write(path) {
+                let _ = writeln!(err, "error: {e}");
+                return 2;
+            }
+            Some((written, path))
+        }
+        (None, Some(b)) => Some((b, args.baseline.as_ref().expect("read from this path"))),
+        (None, None) => None,
+    };
+    if let Some((b, path)) = applied {
+        report.apply_baseline(&b, &path.display().to_string());
+    }
     let code = report.exit_code(fail_on);
     if let Some(min) = args.min_severity {
         report.findings.retain(|f| f.severity >= min);

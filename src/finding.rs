@@ -131,8 +131,36 @@ pub struct Finding {
     /// fingerprint.
     pub attribute: String,
     pub fingerprint: String,
-    /// The reason, when suppressed.
-    pub suppressed: Option<String>,
+    /// Set when an inline directive or the baseline hides this finding (SPEC §6).
+    pub suppressed: Option<Suppression>,
+    /// The header of the rule's target resource, when there is one: a directive on the
+    /// resource's block suppresses findings that point elsewhere (a split S3 resource, a
+    /// linked key).
+    pub target: Option<Span>,
+}
+
+/// Why a finding does not count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A `ctlint:ignore` comment or CloudFormation `Metadata`: SARIF `inSource`.
+    InSource,
+    /// A `--baseline` entry: SARIF `external`.
+    Baseline,
+}
+
+impl SuppressionKind {
+    pub fn sarif(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::Baseline => "external",
+        }
+    }
 }
 
 impl Finding {

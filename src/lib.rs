@@ -14,6 +14,7 @@
 //! text.
 
 pub mod adapt;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -26,6 +27,7 @@ pub mod resolve;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -57,6 +59,11 @@ pub struct Options {
     /// A `.tf` file named on its own is read with the other files of its directory (its module),
     /// reporting only findings that touch it. Off, it is read alone.
     pub module_context: bool,
+    /// Honour `ctlint:ignore` comments and CloudFormation `Metadata` (`--no-inline-ignores`
+    /// turns them off).
+    pub inline_ignores: bool,
+    /// The day `until=` dates are compared with.
+    pub today: suppress::Date,
 }
 
 impl Default for Options {
@@ -71,6 +78,8 @@ impl Default for Options {
             max_file_size: load::DEFAULT_MAX_FILE_SIZE,
             adapt: AdaptOptions::default(),
             module_context: true,
+            inline_ignores: true,
+            today: suppress::today(),
         }
     }
 }
@@ -126,6 +135,9 @@ pub struct Report {
     pub evaluations: Vec<rules::eval::Evaluation>,
 }
 
+/// Stale baseline entries listed one by one in the summary; more are counted.
+const STALE_LISTED: usize = 20;
+
 impl Report {
     /// The exit code of SPEC §4: 2 when a file did not parse, else 1 when a failing finding at or
     /// above `fail_on` is not suppressed, else 0. Unknown findings do not fail the run unless
@@ -139,6 +151,30 @@ impl Report {
             .iter()
             .any(|f| f.suppressed.is_none() && f.verdict == Verdict::Fail && f.severity >= fail_on);
         i32::from(failing)
+    }
+
+    /// Hide the findings a baseline lists (SPEC §6) and list, as summary notes, its entries that
+    /// no longer match a finding.
+    pub fn apply_baseline(&mut self, baseline: &baseline::Baseline, name: &str) {
+        let stale: Vec<String> = baseline
+            .apply(self, name)
+            .iter()
+            .map(|e| format!("{} `{}` in {}", e.rule, e.resource, e.file))
+            .collect();
+        count_findings(&mut self.summary, &self.findings);
+        if !stale.is_empty() {
+            let mut note = format!(
+                "baseline {name}: {} {} no longer match{} a finding (fixed, renamed or removed; rewrite it with --write-baseline): {}",
+                stale.len(),
+                if stale.len() == 1 { "entry" } else { "entries" },
+                if stale.len() == 1 { "es" } else { "" },
+                stale.iter().take(STALE_LISTED).cloned().collect::<Vec<_>>().join(", ")
+            );
+            if stale.len() > STALE_LISTED {
+                note.push_str(&format!(" and {} more", stale.len() - STALE_LISTED));
+            }
+            self.summary.notes.push(note);
+        }
     }
 }
 
@@ -224,6 +260,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
                     help: Some("fix the syntax error; the other files were still linted".into()),
                     attribute: String::new(),
                     suppressed: None,
+                    target: None,
                 });
             }
             Status::Plan => {
@@ -257,6 +294,34 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let is_target = |l: &Label| targets.get(l.span.file.0 as usize).copied().unwrap_or(true);
     findings.retain(|f| is_target(&f.primary) || f.related.iter().any(is_target));
 
+    let mut errors: Vec<ErrorEntry> = Vec::new();
+    if opts.inline_ignores {
+        let directives: Vec<suppress::Directive> = files.iter().flat_map(|f| f.directives.iter().cloned()).collect();
+        let (checked, invalid) = suppress::check(&directives, registry);
+        let in_target = |s: source::Span| targets.get(s.file.0 as usize).copied().unwrap_or(true);
+        for bad in invalid.into_iter().filter(|b| in_target(b.span)) {
+            let file = sources.get(bad.span.file);
+            let at = file.position(bad.span.start);
+            errors.push(ErrorEntry {
+                file: file.display.clone(),
+                line: at.line,
+                column: at.column,
+                message: bad.message,
+            });
+        }
+        let used = suppress::apply(&mut findings, &checked, opts.today);
+        if let Some(unused_rule) = active.iter().find(|a| a.rule.code == suppress::UNUSED_CODE) {
+            let unused = checked.iter().zip(used).filter(|(c, used)| {
+                !used
+                    && in_target(c.directive.span)
+                    && c.codes.iter().all(|code| active.iter().any(|a| &a.rule.code == code))
+            });
+            for (c, _) in unused {
+                findings.push(suppress::unused_finding(unused_rule, c, &sources));
+            }
+        }
+    }
+
     apply_per_path_ignores(&mut findings, &opts.config, &sources);
     if opts.strict {
         for f in &mut findings {
@@ -270,15 +335,12 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     fill_summary(&mut summary, &findings, tally);
     summary.notes.extend(plan_notes);
 
-    let errors = discover_errors
-        .into_iter()
-        .map(|e| ErrorEntry {
-            file: source::display_path(&e.path, &base),
-            line: 1,
-            column: 1,
-            message: e.message,
-        })
-        .collect();
+    errors.extend(discover_errors.into_iter().map(|e| ErrorEntry {
+        file: source::display_path(&e.path, &base),
+        line: 1,
+        column: 1,
+        message: e.message,
+    }));
     Report {
         sources,
         findings,
@@ -335,6 +397,15 @@ fn fill_summary(summary: &mut Summary, findings: &[Finding], tally: Tally) {
     summary.pass = tally.pass;
     summary.not_applicable = tally.not_applicable;
     summary.notes = tally.notes;
+    count_findings(summary, findings);
+}
+
+/// The summary's counts of findings: failures by severity, unknowns, suppressed.
+fn count_findings(summary: &mut Summary, findings: &[Finding]) {
+    summary.fail = 0;
+    summary.unknown = 0;
+    summary.suppressed = 0;
+    summary.by_severity.clear();
     for f in findings {
         if f.suppressed.is_some() {
             summary.suppressed += 1;

@@ -18,6 +18,7 @@ use crate::load::{self, Parsed};
 use crate::model::{Model, Resource, Scope, ScopeId};
 use crate::parse::ParseError;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::suppress::{self, Directive};
 
 /// What became of one input file.
 #[derive(Debug)]
@@ -37,6 +38,8 @@ pub struct FileStatus {
     pub id: FileId,
     pub role: Role,
     pub status: Status,
+    /// Its `ctlint:ignore` directives, read while the parse tree was alive.
+    pub directives: Vec<Directive>,
 }
 
 pub struct Scanned {
@@ -46,7 +49,10 @@ pub struct Scanned {
     pub model: Model,
 }
 
-type ScopeResult = (Vec<(usize, SourceFile, Status)>, Option<(Scope, Vec<Resource>)>);
+type ScopeResult = (
+    Vec<(usize, SourceFile, Status, Vec<Directive>)>,
+    Option<(Scope, Vec<Resource>)>,
+);
 
 pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -> Scanned {
     let groups = group(inputs.iter().map(|i| i.path.as_path()));
@@ -54,22 +60,23 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         .par_iter()
         .enumerate()
         .map(|(g, members)| {
-            let parsed: Vec<(usize, SourceFile, Parsed)> = members
+            let parsed: Vec<(usize, SourceFile, Parsed, Vec<Directive>)> = members
                 .par_iter()
                 .map(|&i| {
                     let (source, parsed) = load::read_and_parse(&inputs[i], FileId(i as u32), base, max_size);
-                    (i, source, parsed)
+                    let directives = suppress::collect(&source.text, FileId(i as u32), &parsed);
+                    (i, source, parsed, directives)
                 })
                 .collect();
             let files = ScopeFiles {
-                files: parsed.iter().map(|(i, s, p)| (s, FileId(*i as u32), p)).collect(),
+                files: parsed.iter().map(|(i, s, p, _)| (s, FileId(*i as u32), p)).collect(),
             };
             let adapted = std::panic::catch_unwind(AssertUnwindSafe(|| adapt::adapt_scope(&files, g as ScopeId, opts)));
             let mut failed_adapt = adapted.is_err();
             let scope = adapted.unwrap_or(None);
             let statuses = parsed
                 .into_iter()
-                .map(|(i, source, p)| {
+                .map(|(i, source, p, directives)| {
                     let status = match p {
                         Parsed::Failed(e) => Status::Failed(e),
                         Parsed::Ignored => Status::Ignored,
@@ -84,30 +91,31 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
                         }
                         _ => Status::Read,
                     };
-                    (i, source, status)
+                    (i, source, status, directives)
                 })
                 .collect();
             (statuses, scope)
         })
         .collect();
 
-    let mut slots: Vec<Option<(SourceFile, Status)>> = (0..inputs.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<(SourceFile, Status, Vec<Directive>)>> = (0..inputs.len()).map(|_| None).collect();
     let mut scopes = Vec::with_capacity(results.len());
     for (statuses, scope) in results {
-        for (i, source, status) in statuses {
-            slots[i] = Some((source, status));
+        for (i, source, status, directives) in statuses {
+            slots[i] = Some((source, status, directives));
         }
         scopes.push(scope);
     }
     let mut sources = SourceMap::default();
     let mut files = Vec::with_capacity(inputs.len());
     for (slot, input) in slots.into_iter().zip(inputs) {
-        let (source, status) = slot.expect("every input belongs to one scope");
+        let (source, status, directives) = slot.expect("every input belongs to one scope");
         let id = sources.add(source);
         files.push(FileStatus {
             id,
             role: input.role,
             status,
+            directives,
         });
     }
     Scanned {

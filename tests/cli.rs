@@ -286,14 +286,14 @@ fn rules_and_explain() {
 fn a_broken_rule_file_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.path().join("CT900-x.toml"),
-        "code = \"CT900\"\nname = \"x\"\nseverity = \"high\"\ntitle = \"t\"\ntarget = \"trail\"\n\n[[check]]\nselect = \"$.no_such_field\"\nexpect = { equals = true }\n\n[docs]\nwhat = \"w\"\nwhy = \"y\"\n",
+        dir.path().join("CT500-x.toml"),
+        "code = \"CT500\"\nname = \"x\"\nseverity = \"high\"\ntitle = \"t\"\ntarget = \"trail\"\n\n[[check]]\nselect = \"$.no_such_field\"\nexpect = { equals = true }\n\n[docs]\nwhat = \"w\"\nwhy = \"y\"\n",
     )
     .unwrap();
     let o = ctlint(&["check", "--rules-dir", dir.path().to_str().unwrap(), "examples"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("CT900-x.toml:8:10"), "{err}");
+    assert!(err.contains("CT500-x.toml:8:10"), "{err}");
     assert!(err.contains("no_such_field"), "{err}");
 }
 
@@ -301,8 +301,8 @@ fn a_broken_rule_file_stops_the_run() {
 fn a_custom_rule_runs() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.path().join("CT900-trail-without-sns.toml"),
-        "code = \"CT900\"\nname = \"trail-without-sns\"\nseverity = \"low\"\ntitle = \"Trail has no SNS topic\"\ntarget = \"trail\"\n\n[[check]]\nselect = \"$.sns_topic_name\"\nexpect = { present = true }\nmessage = \"trail `{name}` notifies nobody: {state}\"\n\n[docs]\nwhat = \"w\"\nwhy = \"y\"\n",
+        dir.path().join("CT500-trail-without-sns.toml"),
+        "code = \"CT500\"\nname = \"trail-without-sns\"\nseverity = \"low\"\ntitle = \"Trail has no SNS topic\"\ntarget = \"trail\"\n\n[[check]]\nselect = \"$.sns_topic_name\"\nexpect = { present = true }\nmessage = \"trail `{name}` notifies nobody: {state}\"\n\n[docs]\nwhat = \"w\"\nwhy = \"y\"\n",
     )
     .unwrap();
     let o = ctlint(&[
@@ -310,7 +310,7 @@ fn a_custom_rule_runs() {
         "--rules-dir",
         dir.path().to_str().unwrap(),
         "--select",
-        "CT900",
+        "CT500",
         "--format",
         "compact",
         "examples/terraform/compliant",
@@ -318,7 +318,7 @@ fn a_custom_rule_runs() {
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(
         stdout(&o)
-            .contains("low CT900 trail-without-sns: trail `org-audit` notifies nobody: `sns_topic_name` is not set"),
+            .contains("low CT500 trail-without-sns: trail `org-audit` notifies nobody: `sns_topic_name` is not set"),
         "{}",
         stdout(&o)
     );

@@ -402,12 +402,38 @@ fn a_run_without_findings_still_lists_its_rules() {
 
 #[test]
 fn suppressed_findings_carry_their_reason() {
-    let mut report = lint_default(&[Path::new("examples/terraform/noncompliant")]);
-    report.findings[0].suppressed = Some("accepted risk, see TICKET-1".into());
+    // Inline: the suppression fixtures, with a "today" before every `until`.
+    let opts = ctlint::Options {
+        today: (2026, 1, 1),
+        ..ctlint::Options::only(
+            &[PathBuf::from("tests/fixtures/suppress/terraform")],
+            &["CT001", "CT002"],
+        )
+    };
+    let report = ctlint::lint(&registry(), &opts);
     let doc = check(&sarif(&report));
-    let suppressions = results(&doc)[0]["suppressions"].as_array().expect("suppressions");
-    assert_eq!(suppressions[0]["kind"], "inSource");
-    assert_eq!(suppressions[0]["justification"], "accepted risk, see TICKET-1");
+    let suppressed: Vec<&Value> = results(&doc)
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), report.summary.suppressed);
+    assert!(!suppressed.is_empty());
+    let first = &suppressed[0]["suppressions"][0];
+    assert_eq!(first["kind"], "inSource");
+    assert_eq!(first["justification"], "the organization trail records every region");
+
+    // Baseline: `external`, with the baseline named in the justification.
+    let mut report = lint_default(&[Path::new("examples/terraform/noncompliant")]);
+    let baseline = ctlint::baseline::Baseline::from_report(&report);
+    report.apply_baseline(&baseline, "ctlint-baseline.json");
+    let doc = check(&sarif(&report));
+    for r in results(&doc) {
+        assert_eq!(r["suppressions"][0]["kind"], "external", "{r}");
+        assert_eq!(
+            r["suppressions"][0]["justification"],
+            "recorded in the baseline ctlint-baseline.json"
+        );
+    }
 }
 
 #[test]

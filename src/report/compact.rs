@@ -6,12 +6,13 @@ use crate::finding::Verdict;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    // Suppressed findings are counted, not shown (as ruff does); JSON and SARIF keep them.
+    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         let l = loc(&report.sources, f.primary.span);
-        let verdict = match (f.verdict, &f.suppressed) {
-            (_, Some(_)) => " (suppressed)",
-            (Verdict::Unknown, _) => " (unknown)",
-            _ => "",
+        let verdict = if f.verdict == Verdict::Unknown {
+            " (unknown)"
+        } else {
+            ""
         };
         out.push_str(&format!(
             "{}:{}:{}: {} {} {}{verdict}: {}\n",

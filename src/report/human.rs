@@ -25,11 +25,12 @@ pub fn render(report: &Report, style: Style) -> String {
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
-    for f in &report.findings {
+    // Suppressed findings are counted in the summary, not shown; JSON and SARIF keep them.
+    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         render_finding(&handler, &report.sources, f, &mut out);
     }
     for e in &report.errors {
-        out.push_str(&format!("error: {}: {}\n", e.file, e.message));
+        out.push_str(&format!("error: {}:{}:{}: {}\n", e.file, e.line, e.column, e.message));
     }
     out.push_str(&summary(report));
     out
@@ -38,7 +39,6 @@ pub fn render(report: &Report, style: Style) -> String {
 fn severity_of(f: &Finding) -> MSeverity {
     match (f.verdict, f.severity) {
         (Verdict::Unknown, _) | (_, Severity::Info) => MSeverity::Advice,
-        _ if f.suppressed.is_some() => MSeverity::Advice,
         (_, Severity::Critical | Severity::High) => MSeverity::Error,
         _ => MSeverity::Warning,
     }
@@ -49,9 +49,6 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
     let mut code = format!("{}({}) {}", f.code, f.name, f.severity);
     if f.verdict == Verdict::Unknown {
         code.push_str(", unknown");
-    }
-    if let Some(reason) = &f.suppressed {
-        code.push_str(&format!(", suppressed: {reason}"));
     }
     let mut d = MietteDiagnostic::new(f.message.clone())
         .with_code(code)

@@ -84,7 +84,7 @@ pub fn render(report: &Report) -> String {
                 severity: f.severity,
                 verdict: f.verdict,
                 suppressed: f.suppressed.is_some(),
-                suppression_reason: f.suppressed.as_deref(),
+                suppression_reason: f.suppressed.as_ref().map(|s| s.reason.as_str()),
                 message: &f.message,
                 resource: &f.resource,
                 location: Location {

@@ -356,8 +356,8 @@ fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
             })
             .collect();
     }
-    if let Some(reason) = &f.suppressed {
-        r["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    if let Some(s) = &f.suppressed {
+        r["suppressions"] = json!([{ "kind": s.kind.sarif(), "justification": s.reason }]);
     }
     r
 }

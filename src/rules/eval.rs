@@ -329,6 +329,7 @@ fn finding(
         help,
         attribute: attribute.to_string(),
         suppressed: None,
+        target: Some(target.header),
     }
 }
 

@@ -32,7 +32,8 @@ pub fn case_files(case: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// The markers of a file: `# expect: CT001` / `# expect-unknown: CT001` (also after `//`), or
+/// The markers of a file: `# expect: CT001` / `# expect-unknown: CT001` /
+/// `# expect-suppressed: CT001` (also after `//`), or
 /// for JSON a sidecar `<file>.expect` with `<line> CT001 [unknown]` lines.
 pub fn markers(file: &Path) -> BTreeSet<Mark> {
     let shown = file.to_string_lossy().replace('\\', "/");
@@ -48,10 +49,10 @@ pub fn markers(file: &Path) -> BTreeSet<Mark> {
                 let mut parts = l.split_whitespace();
                 let line: u32 = parts.next().unwrap().parse().expect("line number in .expect");
                 let code = parts.next().expect("rule code in .expect").to_string();
-                let verdict = if parts.next() == Some("unknown") {
-                    "unknown"
-                } else {
-                    "fail"
+                let verdict = match parts.next() {
+                    Some("unknown") => "unknown",
+                    Some("suppressed") => "suppressed",
+                    _ => "fail",
                 };
                 out.insert((shown.clone(), line, code, verdict));
             }
@@ -60,7 +61,11 @@ pub fn markers(file: &Path) -> BTreeSet<Mark> {
     }
     let text = std::fs::read_to_string(file).unwrap();
     for (i, line) in text.lines().enumerate() {
-        for (marker, verdict) in [("expect-unknown:", "unknown"), ("expect:", "fail")] {
+        for (marker, verdict) in [
+            ("expect-unknown:", "unknown"),
+            ("expect-suppressed:", "suppressed"),
+            ("expect:", "fail"),
+        ] {
             let Some(pos) = line.find(marker) else { continue };
             let before = line[..pos].trim_end();
             if !(before.ends_with('#') || before.ends_with("//")) {
@@ -88,7 +93,9 @@ pub fn actual_marks(report: &Report) -> BTreeSet<Mark> {
         .iter()
         .map(|f| {
             let l = report::loc(&report.sources, f.primary.span);
-            let verdict = if f.verdict == Verdict::Unknown {
+            let verdict = if f.suppressed.is_some() {
+                "suppressed"
+            } else if f.verdict == Verdict::Unknown {
                 "unknown"
             } else {
                 "fail"
