@@ -7,7 +7,8 @@
 //! discover ─► load (read, classify, parse: HCL / YAML / JSON with byte spans) ─► adapt
 //! (Terraform modules | CloudFormation templates | policy JSON → one model) ─► resolve (links:
 //! trail → bucket, log group, role, key; log group → key) ─► rules (JSONPath + predicates +
-//! builtins → verdicts) ─► report (human, json, sarif, junit, github, compact)
+//! builtins → verdicts) ─► suppress (`ctlint:ignore`, Metadata, baseline) ─► report (human, json,
+//! sarif, junit, github, compact)
 //! ```
 //!
 //! [`lint`] runs it; the library never prints, renderers in [`report`] turn a [`Report`] into

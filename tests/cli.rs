@@ -422,3 +422,122 @@ fn quiet_and_min_severity() {
     let human = stdout(&ctlint(&["check", "--quiet", "examples/terraform/compliant"]));
     assert!(!human.contains("ctlint:"), "{human}");
 }
+
+#[test]
+fn baselines_hide_what_they_record_and_list_what_went_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.tf"), BAD_TRAIL).unwrap();
+    std::fs::write(dir.path().join("ok.tf"), GOOD_TRAIL).unwrap();
+
+    // Writing records every live finding and passes.
+    let o = ctlint_in(
+        dir.path(),
+        &[
+            "check",
+            "--write-baseline",
+            "ctlint-baseline.json",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("ctlint-baseline.json")).unwrap()).unwrap();
+    let entries = written["findings"].as_array().unwrap();
+    let report = json(&o);
+    assert_eq!(entries.len(), report["findings"].as_array().unwrap().len());
+    assert!(entries.len() >= 3, "{written}");
+    assert_eq!(report["summary"]["suppressed"], entries.len());
+    assert_eq!(report["summary"]["fail"], 0);
+
+    // Reading it hides the same findings: still in JSON, suppressed, with the reason.
+    let o = ctlint_in(
+        dir.path(),
+        &["check", "--baseline", "ctlint-baseline.json", "--format", "json", "."],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    for f in json(&o)["findings"].as_array().unwrap() {
+        assert_eq!(f["suppressed"], true, "{f}");
+        assert_eq!(f["suppression_reason"], "recorded in the baseline ctlint-baseline.json");
+    }
+    // The human output shows none of them.
+    let o = ctlint_in(dir.path(), &["check", "--baseline", "ctlint-baseline.json", "."]);
+    assert!(!stdout(&o).contains("CT00"), "{}", stdout(&o));
+
+    // Fix one recorded finding and add a new one: the new one fails, the fixed one is stale.
+    std::fs::write(
+        dir.path().join("bad.tf"),
+        BAD_TRAIL.replace(
+            "s3_bucket_name = \"log-archive-bucket\"",
+            "s3_bucket_name = \"log-archive-bucket\"\n  is_multi_region_trail = true\n  enable_logging = false",
+        ),
+    )
+    .unwrap();
+    let o = ctlint_in(
+        dir.path(),
+        &["check", "--baseline", "ctlint-baseline.json", "--format", "json", "."],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let report = json(&o);
+    let live: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["suppressed"] == false)
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(live, ["CT005"]);
+    let notes = report["summary"]["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .starts_with("baseline ctlint-baseline.json: 1 entry no longer matches a finding")
+            && n.as_str().unwrap().contains("CT001 `aws_cloudtrail.bad` in bad.tf")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn unreadable_baselines_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.tf"), GOOD_TRAIL).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--baseline", "missing.json", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read baseline missing.json"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join("b.json"), "{\"version\": 1, \"findings\": [{}]}").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--baseline", "b.json", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("b.json is not a ctlint baseline"), "{}", stderr(&o));
+}
+
+#[test]
+fn inline_ignores_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("# ctlint:ignore CT001,CT002,CT003,CT004 reason=\"org trail\"{BAD_TRAIL}");
+    std::fs::write(dir.path().join("main.tf"), text).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+    let o = ctlint_in(
+        dir.path(),
+        &["check", "--no-inline-ignores", "--format", "compact", "."],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("main.tf:2:1: high CT001"), "{}", stdout(&o));
+
+    // A directive without a reason stops the gate, with its place.
+    std::fs::write(dir.path().join("main.tf"), format!("# ctlint:ignore CT001{BAD_TRAIL}")).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("main.tf:1:1: error: ctlint:ignore CT001 has no reason"),
+        "{}",
+        stdout(&o)
+    );
+}
