@@ -541,3 +541,25 @@ fn inline_ignores_can_be_turned_off() {
         stdout(&o)
     );
 }
+
+#[test]
+fn sarif_uris_are_repository_relative_from_a_subdirectory() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    let infra = repo.path().join("infra");
+    std::fs::create_dir_all(&infra).unwrap();
+    std::fs::write(infra.join("main.tf"), BAD_TRAIL).unwrap();
+    let o = ctlint_in(&infra, &["check", "--format", "sarif", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc = json(&o);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "infra/main.tf", "{artifact}");
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    }
+    // Other formats keep paths relative to the working directory (SPEC §7).
+    let o = ctlint_in(&infra, &["check", "--format", "json", "."]);
+    assert_eq!(json(&o)["findings"][0]["location"]["file"], "main.tf");
+}

@@ -208,8 +208,8 @@ fn encode_segment(segment: &str, keep: &[u8], out: &mut String) {
 
 /// A `/`-separated relative path without `.` and `..` segments, or `None` when it leaves the
 /// directory it is relative to (or is empty).
-fn normalized_relative(display: &str) -> Option<Vec<&str>> {
-    let mut segments: Vec<&str> = Vec::new();
+fn normalized_relative<'a>(base: &'a [String], display: &'a str) -> Option<Vec<&'a str>> {
+    let mut segments: Vec<&str> = base.iter().map(String::as_str).collect();
     for s in display.split('/') {
         match s {
             "" | "." => {}
@@ -260,11 +260,28 @@ fn file_uri(path: &Path) -> String {
     out
 }
 
+/// Where the working directory is inside its git repository, as path segments (empty at the
+/// root, or outside any repository). Code scanning resolves URIs from the repository root, so a
+/// run from `infra/` must still say `infra/main.tf`.
+pub fn repository_prefix(cwd: &Path) -> Vec<String> {
+    let Some(root) = cwd.ancestors().find(|d| d.join(".git").exists()) else {
+        return Vec::new();
+    };
+    cwd.strip_prefix(root)
+        .map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The `artifactLocation` of a file shown as `display` (relative to the working directory when
-/// inside it, `/`-separated) whose path as given is `path`.
-fn artifact_location(display: &str, path: &Path) -> Value {
+/// inside it, `/`-separated) whose path as given is `path`; `base` is the working directory's
+/// place in the repository.
+fn artifact_location(display: &str, path: &Path, base: &[String]) -> Value {
     if !is_absolute(display)
-        && let Some(segments) = normalized_relative(display)
+        && let Some(segments) = normalized_relative(base, display)
     {
         let mut uri = String::with_capacity(display.len());
         for (i, s) in segments.iter().enumerate() {
@@ -283,14 +300,14 @@ fn artifact_location(display: &str, path: &Path) -> Value {
     json!({ "uri": file_uri(&path) })
 }
 
-fn location(report: &Report, span: Span) -> Value {
+fn location(report: &Report, span: Span, base: &[String]) -> Value {
     let l = loc(&report.sources, span);
     let file = report.sources.get(span.file);
     let start = (l.line.max(1), l.column_utf16.max(1));
     let end = (l.end_line.max(1), l.end_column_utf16.max(1)).max(start);
     json!({
         "physicalLocation": {
-            "artifactLocation": artifact_location(&l.file, &file.path),
+            "artifactLocation": artifact_location(&l.file, &file.path, base),
             "region": {
                 "startLine": start.0,
                 "startColumn": start.1,
@@ -328,14 +345,14 @@ fn message_text(f: &Finding) -> String {
     text
 }
 
-fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
+fn result(report: &Report, f: &Finding, rule_index: usize, base: &[String]) -> Value {
     let mut r = json!({
         "ruleId": f.code,
         "ruleIndex": rule_index,
         "level": result_level(f),
         "kind": result_kind(f),
         "message": { "text": message_text(f) },
-        "locations": [location(report, f.primary.span)],
+        "locations": [location(report, f.primary.span, base)],
         "partialFingerprints": { "ctlintFingerprint/v1": f.fingerprint },
         "properties": {
             "resource": f.resource,
@@ -349,7 +366,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let mut v = location(report, l.span);
+                let mut v = location(report, l.span, base);
                 v["id"] = json!(i + 1);
                 v["message"] = json!({ "text": non_empty(&l.message, "related location") });
                 v
@@ -362,7 +379,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize) -> Value {
     r
 }
 
-fn invocation(report: &Report) -> Value {
+fn invocation(report: &Report, base: &[String]) -> Value {
     let mut inv = json!({ "executionSuccessful": report.errors.is_empty() });
     if !report.errors.is_empty() {
         inv["toolExecutionNotifications"] = report
@@ -373,7 +390,7 @@ fn invocation(report: &Report) -> Value {
                     "level": "error",
                     "message": { "text": non_empty(&e.message, "cannot read this path") },
                     "locations": [{
-                        "physicalLocation": { "artifactLocation": artifact_location(&e.file, Path::new(&e.file)) }
+                        "physicalLocation": { "artifactLocation": artifact_location(&e.file, Path::new(&e.file), base) }
                     }],
                 })
             })
@@ -384,12 +401,15 @@ fn invocation(report: &Report) -> Value {
 
 pub fn render(report: &Report) -> String {
     let table = RuleTable::new(report);
+    let base = std::env::current_dir()
+        .map(|d| repository_prefix(&d))
+        .unwrap_or_default();
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
             let index = table.index(&f.code).expect("every finding's rule is in the table");
-            result(report, f, index)
+            result(report, f, index, &base)
         })
         .collect();
     let doc = json!({
@@ -405,9 +425,9 @@ pub fn render(report: &Report) -> String {
                     "rules": table.descriptors,
                 }
             },
-            "invocations": [invocation(report)],
+            "invocations": [invocation(report, &base)],
             "originalUriBaseIds": {
-                SRCROOT: { "description": { "text": "The directory ctlint was run from: run it from the repository root." } }
+                SRCROOT: { "description": { "text": "The root of the git repository ctlint ran in (or the directory it ran from, outside a repository)." } }
             },
             "columnKind": "utf16CodeUnits",
             "results": results,
@@ -424,21 +444,45 @@ mod tests {
 
     #[test]
     fn relative_paths_are_normalised_and_encoded() {
-        let uri = |d: &str| artifact_location(d, Path::new(d))["uri"].as_str().unwrap().to_string();
+        let uri = |d: &str| {
+            artifact_location(d, Path::new(d), &[])["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         assert_eq!(uri("examples/a.tf"), "examples/a.tf");
         assert_eq!(uri("./x/../examples/a b.tf"), "examples/a%20b.tf");
         assert_eq!(uri("dir/tr\u{e4}il \u{1F600}.tf"), "dir/tr%C3%A4il%20%F0%9F%98%80.tf");
         #[cfg(unix)]
         assert_eq!(uri("c:d/x.tf"), "c%3Ad/x.tf");
-        assert_eq!(artifact_location("a.tf", Path::new("a.tf"))["uriBaseId"], SRCROOT);
+        assert_eq!(artifact_location("a.tf", Path::new("a.tf"), &[])["uriBaseId"], SRCROOT);
+    }
+
+    #[test]
+    fn uris_are_relative_to_the_repository_root() {
+        let base = vec!["infra".to_string(), "prod".to_string()];
+        let v = artifact_location("main.tf", Path::new("main.tf"), &base);
+        assert_eq!(v["uri"], "infra/prod/main.tf");
+        assert_eq!(v["uriBaseId"], SRCROOT);
+        // `..` may climb out of the working directory, as long as it stays in the repository.
+        let v = artifact_location("../shared/kms.tf", Path::new("../shared/kms.tf"), &base);
+        assert_eq!(v["uri"], "infra/shared/kms.tf");
+        let v = artifact_location("../../../x.tf", Path::new("../../../x.tf"), &base);
+        assert!(v.get("uriBaseId").is_none(), "{v}");
+
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+        std::fs::create_dir_all(repo.path().join("infra/prod")).unwrap();
+        assert_eq!(repository_prefix(&repo.path().join("infra/prod")), ["infra", "prod"]);
+        assert!(repository_prefix(repo.path()).is_empty());
     }
 
     #[test]
     fn paths_outside_the_working_directory_are_absolute_file_uris() {
-        let v = artifact_location("/tmp/a b/x.tf", Path::new("/tmp/a b/x.tf"));
+        let v = artifact_location("/tmp/a b/x.tf", Path::new("/tmp/a b/x.tf"), &[]);
         assert_eq!(v["uri"], "file:///tmp/a%20b/x.tf");
         assert!(v.get("uriBaseId").is_none());
-        let v = artifact_location("../other/x.tf", Path::new("../other/x.tf"));
+        let v = artifact_location("../other/x.tf", Path::new("../other/x.tf"), &[]);
         let uri = v["uri"].as_str().unwrap();
         assert!(
             uri.starts_with("file:///") && uri.ends_with("/other/x.tf") && !uri.contains(".."),
