@@ -113,6 +113,7 @@ fn lint_corpus(c: &mut Criterion) {
                 ctlint::resolve::resolve(&mut model);
                 let resolver = ctlint::resolve::Resolver::new(&model);
                 let cx = ctlint::rules::eval::Ctx {
+                    registry: &registry,
                     model: &model,
                     sources: &loaded.sources,
                     resolver: &resolver,

@@ -281,6 +281,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let (mut findings, mut tally) = {
         let resolver = resolve::Resolver::new(&model);
         let cx = rules::eval::Ctx {
+            registry,
             model: &model,
             sources: &sources,
             resolver: &resolver,

@@ -563,3 +563,22 @@ fn sarif_uris_are_repository_relative_from_a_subdirectory() {
     let o = ctlint_in(&infra, &["check", "--format", "json", "."]);
     assert_eq!(json(&o)["findings"][0]["location"]["file"], "main.tf");
 }
+
+#[test]
+fn require_trail_turns_on_the_scan_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), BAD_TRAIL).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert!(!stdout(&o).contains("CT010"), "{}", stdout(&o));
+    std::fs::write(dir.path().join(".ctlint.yaml"), "require_trail: true\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert!(
+        stdout(&o).contains("main.tf:2:1: high CT010 no-compliant-trail: no trail in the scan is compliant"),
+        "{}",
+        stdout(&o)
+    );
+    // A compliant trail anywhere in the scan satisfies it.
+    std::fs::write(dir.path().join("org.tf"), GOOD_TRAIL).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert!(!stdout(&o).contains("CT010"), "{}", stdout(&o));
+}

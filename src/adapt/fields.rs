@@ -8,6 +8,19 @@ use crate::source::Span;
 
 /// Coerce a written value to the field's type. Values of the wrong type are kept as they are,
 /// so that rules report what was written.
+/// A boolean or number given as a symbolic text (an `Fn::ImportValue`, an attribute of another
+/// resource, the account ID…): no rule can compare it with `true` or `365`, so it is unknown, with
+/// what was written as its expression. Left as text it would compare unequal to everything.
+fn symbolic_scalar(t: &crate::model::Text, what: &str, val: Val) -> Val {
+    Val {
+        v: V::Unknown(Box::new(crate::model::Unknown {
+            expr: t.to_string(),
+            reason: format!("its value is only known at deployment, and must be {what}"),
+        })),
+        ..val
+    }
+}
+
 pub fn coerce(val: Val, ty: &Ty, source: &'static str) -> Val {
     let mut val = match ty {
         Ty::Bool => match &val.v {
@@ -19,6 +32,7 @@ pub fn coerce(val: Val, ty: &Ty, source: &'static str) -> Val {
                 v: V::Bool(false),
                 ..val
             },
+            V::Text(t) => symbolic_scalar(t, "a boolean", val.clone()),
             _ => val,
         },
         Ty::Num => match &val.v {
@@ -26,6 +40,7 @@ pub fn coerce(val: Val, ty: &Ty, source: &'static str) -> Val {
                 Ok(n) => Val { v: V::Num(n), ..val },
                 Err(_) => val,
             },
+            V::Text(t) => symbolic_scalar(t, "a number", val.clone()),
             _ => val,
         },
         Ty::Str => match &val.v {

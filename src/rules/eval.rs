@@ -49,6 +49,8 @@ pub struct Evaluation {
 
 pub struct Ctx<'a> {
     pub model: &'a Model,
+    /// The whole catalogue: `scan` rules evaluate the trail rules they name.
+    pub registry: &'a super::Registry,
     pub sources: &'a SourceMap,
     pub resolver: &'a Resolver<'a>,
     pub config: &'a dyn ConfigValues,
@@ -79,8 +81,10 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
     let mut done: HashSet<ResourceId> = HashSet::new();
     let mut unknown_links: HashSet<(ResourceId, Edge)> = HashSet::new();
     for target in &a.rule.targets {
-        let Target::Resources { root, path } = target else {
-            continue;
+        let (root, path) = match target {
+            Target::Resources { root, path } => (root, path),
+            Target::Scan => return super::whole_scan::evaluate(a, cx),
+            Target::File => continue,
         };
         'roots: for (root_id, _) in cx.model.of_kind(*root) {
             let mut cur = root_id;
@@ -192,7 +196,7 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
 }
 
 /// Evaluate `when` and `check`s on one target.
-fn evaluate_target(
+pub(super) fn evaluate_target(
     a: &Active<'_>,
     cx: &Ctx<'_>,
     id: ResourceId,

@@ -9,5 +9,6 @@ pub mod eval;
 pub mod predicate;
 pub mod registry;
 pub mod spec;
+pub mod whole_scan;
 
 pub use registry::{Registry, Rule, RuleError, Target};

@@ -23,6 +23,8 @@ mod embedded {
 pub enum Target {
     /// Every input file (CT000: built into parsing).
     File,
+    /// The whole scan, once: at least one trail passes every rule of `passes` (CT010).
+    Scan,
     /// Resources of `root`, followed along `path`.
     Resources { root: Kind, path: Vec<Edge> },
 }
@@ -30,14 +32,16 @@ pub enum Target {
 impl Target {
     pub fn kind(&self) -> Option<Kind> {
         match self {
-            Target::File => None,
+            Target::File | Target::Scan => None,
             Target::Resources { root, path } => Some(path.last().map_or(*root, |e| e.target())),
         }
     }
 
     fn parse(s: &str) -> Result<Target, String> {
-        if s == "file" {
-            return Ok(Target::File);
+        match s {
+            "file" => return Ok(Target::File),
+            "scan" => return Ok(Target::Scan),
+            _ => {}
         }
         let mut parts = s.split('.');
         let root = parts.next().unwrap_or("");
@@ -85,6 +89,10 @@ pub struct Rule {
     pub targets: Vec<Target>,
     pub when: Vec<Check>,
     pub checks: Vec<Check>,
+    /// For a `scan` rule: the trail rules one trail must pass, and where the list is written
+    /// (line, column) for errors found once every rule is loaded.
+    pub passes: Vec<String>,
+    pub passes_at: (usize, usize),
     pub docs: Docs,
     /// The file it was loaded from (`rules/CT001-….toml` or a `--rules-dir` path).
     pub origin: String,
@@ -152,6 +160,7 @@ impl Registry {
             }
         }
         check_unique(&rules)?;
+        check_passes(&mut rules)?;
         rules.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(Registry { rules })
     }
@@ -174,6 +183,44 @@ fn check_unique(rules: &[Rule]) -> Result<(), RuleError> {
                 });
             }
         }
+    }
+    Ok(())
+}
+
+/// The rules a `scan` rule names must exist and be evaluated on trails themselves; names and
+/// aliases become codes.
+fn check_passes(rules: &mut [Rule]) -> Result<(), RuleError> {
+    let trail_rule = |r: &Rule| {
+        r.targets
+            .iter()
+            .any(|t| matches!(t, Target::Resources { root: Kind::Trail, path } if path.is_empty()))
+    };
+    let mut resolved = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let mut codes = Vec::new();
+        for id in &rule.passes {
+            let err = |message: String| RuleError {
+                file: rule.origin.clone(),
+                line: rule.passes_at.0,
+                column: rule.passes_at.1,
+                message,
+            };
+            let other = rules
+                .iter()
+                .find(|r| r.is(id))
+                .ok_or_else(|| err(format!("`passes` names an unknown rule `{id}`")))?;
+            if !trail_rule(other) || other.code == rule.code {
+                return Err(err(format!(
+                    "`passes` may only name rules whose target is `trail`; {} is not one",
+                    other.code
+                )));
+            }
+            codes.push(other.code.clone());
+        }
+        resolved.push((i, codes));
+    }
+    for (i, codes) in resolved {
+        rules[i].passes = codes;
     }
     Ok(())
 }
@@ -224,7 +271,28 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         return Err(at(Some(spec.target.span()), "a rule needs a target".into()));
     }
     let kinds: Vec<Kind> = targets.iter().filter_map(Target::kind).collect();
-    let is_file = targets.contains(&Target::File);
+    let is_scan = targets.contains(&Target::Scan);
+    let passes = spec.passes.as_ref().map(|p| p.get_ref().clone()).unwrap_or_default();
+    let passes_at = {
+        let e = at(
+            spec.passes.as_ref().map(|p| p.span()).or(Some(spec.target.span())),
+            String::new(),
+        );
+        (e.line, e.column)
+    };
+    if is_scan != !passes.is_empty() || (is_scan && targets.len() > 1) {
+        return Err(at(
+            Some(spec.target.span()),
+            "a `scan` rule is the rule's only target and lists the trail rules it needs in `passes`; no other rule has `passes`".into(),
+        ));
+    }
+    if is_scan && (!spec.check.is_empty() || !spec.when.is_empty()) {
+        return Err(at(
+            Some(spec.target.span()),
+            "`scan` rules take no checks: `passes` is their check".into(),
+        ));
+    }
+    let is_file = targets.contains(&Target::File) || is_scan;
     if is_file && (!spec.check.is_empty() || !spec.when.is_empty()) {
         return Err(at(
             Some(spec.target.span()),
@@ -286,6 +354,8 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         targets,
         when,
         checks,
+        passes,
+        passes_at,
         docs: spec.docs,
         origin: file.to_string(),
     })
@@ -360,6 +430,26 @@ mod tests {
         );
         assert!(Target::parse("bucket.key").is_err());
         assert!(Target::parse("trial").is_err());
+    }
+
+    #[test]
+    fn scan_rules_name_trail_rules_in_passes() {
+        let head = "code = \"CT599\"\nname = \"x\"\nseverity = \"low\"\ntitle = \"t\"\n";
+        let docs = "[docs]\nwhat = \"\"\nwhy = \"\"\n";
+        let load = |body: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("CT599-x.toml"), format!("{head}{body}{docs}")).unwrap();
+            Registry::load(Some(dir.path())).map(|r| r.get("CT599").unwrap().passes.clone())
+        };
+        // Names and aliases become codes.
+        let ok = load("target = \"scan\"\npasses = [\"trail-not-multi-region\", \"CT005\"]\n");
+        assert_eq!(ok.unwrap(), ["CT001", "CT005"]);
+        let e = load("target = \"scan\"\npasses = [\"CT101\"]\n").unwrap_err();
+        assert!(e.message.contains("CT101 is not one") && e.line == 6, "{e}");
+        let e = load("target = \"scan\"\npasses = [\"CT998\"]\n").unwrap_err();
+        assert!(e.message.contains("unknown rule `CT998`"), "{e}");
+        assert!(load("target = \"scan\"\n").is_err());
+        assert!(load("target = \"trail\"\npasses = [\"CT001\"]\n[[check]]\nselect = \"$.name\"\nexpect = { present = true }\n").is_err());
     }
 
     #[test]

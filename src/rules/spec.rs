@@ -19,6 +19,9 @@ pub struct RuleFile {
     pub profiles: Vec<String>,
     pub title: String,
     pub target: Spanned<OneOrMany>,
+    /// With `target = "scan"`: the trail rules one trail must pass for the scan to pass.
+    #[serde(default)]
+    pub passes: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub when: Vec<CheckSpec>,
     #[serde(default)]
