@@ -280,7 +280,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         );
         (e.line, e.column)
     };
-    if is_scan != !passes.is_empty() || (is_scan && targets.len() > 1) {
+    if is_scan == passes.is_empty() || (is_scan && targets.len() > 1) {
         return Err(at(
             Some(spec.target.span()),
             "a `scan` rule is the rule's only target and lists the trail rules it needs in `passes`; no other rule has `passes`".into(),
