@@ -155,8 +155,65 @@ fn mutate(seed: &str, edits: &[(usize, usize, u8)]) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// Text made of suppression-comment fragments, with multi-byte characters in between.
+fn directive_soup() -> impl Strategy<Value = String> {
+    let tokens = prop::sample::select(vec![
+        "# ctlint:ignore",
+        "// ctlint:ignore",
+        "#ctlint:ignore",
+        "CT001",
+        "CT999",
+        "trail-logging-disabled",
+        ",",
+        "reason=",
+        "reason=\"",
+        "\"",
+        "until=",
+        "2026-02-30",
+        "2027-01-31",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "é",
+        "日本",
+        "resource \"aws_cloudtrail\" \"t\" {",
+        "}",
+        "x = 1",
+        "=",
+        "# other",
+    ]);
+    prop::collection::vec(tokens, 0..40).prop_map(|t| t.concat())
+}
+
+/// Directives and the ranges they cover lie inside the text, on character boundaries.
+fn check_directives(text: &str) {
+    let parsed = match hcl::parse(text, FileId(1)) {
+        Ok(body) => ctlint::load::Parsed::TerraformHcl(body),
+        Err(_) => ctlint::load::Parsed::TerraformHcl(Default::default()),
+    };
+    for d in ctlint::suppress::collect(text, FileId(1), &parsed) {
+        check_span(text, d.span);
+        check_span(text, Span::new(FileId(1), d.covers.0 as usize, d.covers.1 as usize));
+        for (_, s) in &d.rules {
+            check_span(text, *s);
+        }
+        if let Some((_, s)) = &d.until {
+            check_span(text, *s);
+        }
+        if let Some((_, s)) = &d.problem {
+            check_span(text, *s);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn suppression_comments_do_not_panic(text in directive_soup()) {
+        check_directives(&text);
+    }
 
     #[test]
     fn random_bytes_do_not_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
