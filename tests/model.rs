@@ -351,3 +351,69 @@ fn line_diff_shows_changes_with_context() {
     let d = line_diff("a\nb\nc\n", "a\nx\nc\n");
     assert_eq!(d, "     1 a\n-    2 b\n+    2 x\n     3 c\n");
 }
+
+/// `aws_iam_policy_attachment` (exclusive, with `roles`) attaches like one
+/// `aws_iam_role_policy_attachment` per role.
+#[test]
+fn policy_attachments_of_both_kinds_give_the_same_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let common = r#"
+resource "aws_iam_role" "a" {
+  name               = "a"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "cloudtrail.amazonaws.com" } }] })
+}
+resource "aws_iam_role" "b" {
+  name               = "b"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "cloudtrail.amazonaws.com" } }] })
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }] })
+}
+"#;
+    let per_role = r#"
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.a.name
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_role_policy_attachment" "b" {
+  role       = aws_iam_role.b.name
+  policy_arn = aws_iam_policy.p.arn
+}
+"#;
+    let exclusive = r#"
+resource "aws_iam_policy_attachment" "p" {
+  name       = "p"
+  roles      = [aws_iam_role.a.name, aws_iam_role.b.name]
+  policy_arn = aws_iam_policy.p.arn
+}
+"#;
+    let mut dumps = Vec::new();
+    for (name, text) in [("per-role", per_role), ("exclusive", exclusive)] {
+        let module = dir.path().join(name);
+        std::fs::create_dir(&module).unwrap();
+        std::fs::write(module.join("main.tf"), format!("{common}{text}")).unwrap();
+        dumps.push(dump(module.to_str().unwrap()));
+    }
+    let roles: Vec<&Value> = dumps[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "role")
+        .collect();
+    assert_eq!(roles.len(), 2);
+    for role in roles {
+        assert_eq!(
+            role["fields"]["managed_policy_arns"],
+            serde_json::json!(["<policy:p.arn>"]),
+            "{role}"
+        );
+        assert_eq!(role["fields"]["policies"][0]["name"], "p", "{role}");
+    }
+    assert_same_model(
+        "per-role attachments",
+        &dumps[0],
+        "aws_iam_policy_attachment",
+        &dumps[1],
+    );
+}

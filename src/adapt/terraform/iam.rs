@@ -1,5 +1,5 @@
 //! IAM roles in Terraform: `inline_policy` blocks, `aws_iam_role_policy`,
-//! `aws_iam_role_policy_attachment` and `managed_policy_arns`, folded into the role's `policies`
+//! `aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` and `managed_policy_arns`, folded into the role's `policies`
 //! (the documents of policies defined in the scan) and `managed_policy_arns` (every ARN).
 
 use super::body::Block;
@@ -72,6 +72,15 @@ pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource
     let name = b.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
     let item = policy_item(name, policy_attr(ctx, &p), b.header);
     push_policy(&mut out[i], item);
+}
+
+/// `aws_iam_policy_attachment` (the exclusive attachment): every role of `roles` gets the policy.
+pub(super) fn fold_policy_attachment(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+    let Some(roles) = b.body.attr("roles") else { return };
+    let roles = ctx.eval(roles.expr);
+    for role in roles.as_list().unwrap_or(&[]) {
+        attach(ctx, b, role, out);
+    }
 }
 
 /// `aws_iam_role_policy_attachment`: the role lists the policy ARN, and a policy defined in the

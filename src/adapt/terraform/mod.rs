@@ -115,6 +115,8 @@ pub fn adapt_module(bodies: &[Body<'_>], scope: ScopeId, vars: &VarValues) -> (V
             kms::fold_key_policy(&ctx, b, &mut out);
         } else if ty == "aws_iam_role_policy" || ty == "aws_iam_role_policy_attachment" {
             iam::fold_role_policy(&ctx, b, &mut out);
+        } else if ty == "aws_iam_policy_attachment" {
+            iam::fold_policy_attachment(&ctx, b, &mut out);
         }
     }
     super::attach_managed_policies(&mut out);
