@@ -577,6 +577,12 @@ fn require_trail_turns_on_the_scan_rule() {
         "{}",
         stdout(&o)
     );
+    let o = ctlint_in(dir.path(), &["check", "--format", "junit", "."]);
+    assert!(
+        stdout(&o).contains("<testcase classname=\"CT010\" name=\"scan\" file=\"main.tf\" line=\"2\">"),
+        "{}",
+        stdout(&o)
+    );
     // A compliant trail anywhere in the scan satisfies it.
     std::fs::write(dir.path().join("org.tf"), GOOD_TRAIL).unwrap();
     let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);

@@ -66,7 +66,8 @@ pub fn render(report: &Report) -> String {
             out.push_str(&format!(
                 "    <testcase classname=\"{}\" name=\"{}\"",
                 esc(code),
-                esc(resource)
+                // Scan-level rules (CT010) have no resource: the case is the scan.
+                esc(if resource.is_empty() { "scan" } else { resource })
             ));
             match (verdict, finding) {
                 (Verdict::Fail, Some(f)) if f.suppressed.is_none() => {
