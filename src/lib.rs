@@ -298,30 +298,13 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
 
     let mut errors: Vec<ErrorEntry> = Vec::new();
     if opts.inline_ignores {
-        let directives: Vec<suppress::Directive> = files.iter().flat_map(|f| f.directives.iter().cloned()).collect();
-        let (checked, invalid) = suppress::check(&directives, registry);
-        let in_target = |s: source::Span| targets.get(s.file.0 as usize).copied().unwrap_or(true);
-        for bad in invalid.into_iter().filter(|b| in_target(b.span)) {
-            let file = sources.get(bad.span.file);
-            let at = file.position(bad.span.start);
-            errors.push(ErrorEntry {
-                file: file.display.clone(),
-                line: at.line,
-                column: at.column,
-                message: bad.message,
-            });
-        }
-        let used = suppress::apply(&mut findings, &checked, opts.today);
-        if let Some(unused_rule) = active.iter().find(|a| a.rule.code == suppress::UNUSED_CODE) {
-            let unused = checked.iter().zip(used).filter(|(c, used)| {
-                !used
-                    && in_target(c.directive.span)
-                    && c.codes.iter().all(|code| active.iter().any(|a| &a.rule.code == code))
-            });
-            for (c, _) in unused {
-                findings.push(suppress::unused_finding(unused_rule, c, &sources));
-            }
-        }
+        let scope = InlineRun {
+            registry,
+            active: &active,
+            sources: &sources,
+            targets: &targets,
+        };
+        errors.extend(apply_inline_ignores(&mut findings, &files, &scope, opts.today));
     }
 
     apply_per_path_ignores(&mut findings, &opts.config, &sources);
@@ -351,6 +334,55 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
         rules: active.iter().map(|a| (a.rule.clone(), a.severity)).collect(),
         evaluations,
     }
+}
+
+/// What inline suppression needs to know about the run.
+struct InlineRun<'a, 'r> {
+    registry: &'r Registry,
+    active: &'a [Active<'r>],
+    sources: &'a SourceMap,
+    /// Per file: named by the user (true) or read only as module context (false).
+    targets: &'a [bool],
+}
+
+/// Apply the `ctlint:ignore` directives of every file to the findings and add CT900 for those
+/// that matched nothing. Invalid directives in the files the user named are returned as errors
+/// (exit 2); those in context files are ignored, as their findings are.
+fn apply_inline_ignores(
+    findings: &mut Vec<Finding>,
+    files: &[scan::FileStatus],
+    run: &InlineRun<'_, '_>,
+    today: suppress::Date,
+) -> Vec<ErrorEntry> {
+    let directives: Vec<suppress::Directive> = files.iter().flat_map(|f| f.directives.iter().cloned()).collect();
+    let (checked, invalid) = suppress::check(&directives, run.registry);
+    let in_target = |s: source::Span| run.targets.get(s.file.0 as usize).copied().unwrap_or(true);
+    let errors = invalid
+        .into_iter()
+        .filter(|b| in_target(b.span))
+        .map(|bad| {
+            let file = run.sources.get(bad.span.file);
+            let at = file.position(bad.span.start);
+            ErrorEntry {
+                file: file.display.clone(),
+                line: at.line,
+                column: at.column,
+                message: bad.message,
+            }
+        })
+        .collect();
+    let used = suppress::apply(findings, &checked, today);
+    let ran = |code: &String| run.active.iter().any(|a| &a.rule.code == code);
+    if let Some(unused_rule) = run.active.iter().find(|a| a.rule.code == suppress::UNUSED_CODE) {
+        for (c, _) in checked
+            .iter()
+            .zip(used)
+            .filter(|(c, used)| !used && in_target(c.directive.span) && c.codes.iter().all(ran))
+        {
+            findings.push(suppress::unused_finding(unused_rule, c, run.sources));
+        }
+    }
+    errors
 }
 
 fn globs(patterns: &[String]) -> GlobSet {
