@@ -417,3 +417,54 @@ resource "aws_iam_policy_attachment" "p" {
         &dumps[1],
     );
 }
+
+/// `file()` reads a policy document from the module's directory: the same model as writing it
+/// inline. What cannot be read stays unknown, with the reason.
+#[test]
+fn file_reads_policies_from_the_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    let key = |policy: &str| {
+        format!("resource \"aws_kms_key\" \"k\" {{\n  enable_key_rotation = true\n  policy = {policy}\n}}\n")
+    };
+    let inline = dir.path().join("inline");
+    let from_file = dir.path().join("from-file");
+    for d in [&inline, &from_file] {
+        std::fs::create_dir(d).unwrap();
+    }
+    std::fs::write(inline.join("main.tf"), key(&format!("<<EOT\n{document}\nEOT"))).unwrap();
+    std::fs::create_dir(from_file.join("policies")).unwrap();
+    std::fs::write(from_file.join("policies/key.json"), format!("\u{feff}{document}\n")).unwrap();
+    std::fs::write(
+        from_file.join("main.tf"),
+        key("file(\"${path.module}/policies/key.json\")"),
+    )
+    .unwrap();
+    let a = dump(inline.to_str().unwrap());
+    let b = dump(from_file.to_str().unwrap());
+    assert!(pretty(&a).contains("kms:*"), "{}", pretty(&a));
+    // The policy file is also read on its own as a policy document; compare the keys.
+    let keys = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "key")
+            .cloned()
+            .collect()
+    };
+    assert_same_model(
+        "an inline policy",
+        &Value::Array(keys(&a)),
+        "file()",
+        &Value::Array(keys(&b)),
+    );
+
+    let missing = dir.path().join("missing");
+    std::fs::create_dir(&missing).unwrap();
+    std::fs::write(missing.join("main.tf"), key("file(\"nope.json\")")).unwrap();
+    let text = pretty(&dump(missing.to_str().unwrap()));
+    assert!(text.contains("cannot read"), "{text}");
+    std::fs::write(missing.join("main.tf"), key("file(\"/etc/hostname\")")).unwrap();
+    let text = pretty(&dump(missing.to_str().unwrap()));
+    assert!(text.contains("absolute paths"), "{text}");
+}

@@ -51,9 +51,9 @@ pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) 
         })
         .collect();
     if !bodies.is_empty() {
-        let (resources, region) = terraform::adapt_module(&bodies, scope, &opts.tf_vars);
         let (first, _, _) = input.files[0];
         let dir = first.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        let (resources, region) = terraform::adapt_module(&bodies, scope, &opts.tf_vars, &dir);
         let origin = crate::source::display_path(&dir, std::path::Path::new(""));
         return Some((
             Scope {

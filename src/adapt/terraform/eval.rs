@@ -51,9 +51,54 @@ pub struct Ctx<'a> {
     depth: RefCell<u32>,
     /// Iterator variables of `dynamic` blocks and `for` expressions being evaluated.
     pub iterators: RefCell<Vec<(String, Val)>>,
+    /// The module's directory: `file()` reads relative paths from there.
+    pub module_dir: Option<std::path::PathBuf>,
 }
 
+/// The largest file `file()` reads: policies and templates, not binaries.
+const MAX_FILE_FUNCTION_BYTES: u64 = 1 << 20;
+
 impl<'a> Ctx<'a> {
+    /// `file(path)`: the text of a file of the repository, relative to the module's directory
+    /// (`path.module` is `.`). The value points at the call, the place that sets it. Absolute
+    /// paths, missing, large or non-UTF-8 files give unknown values that say why.
+    fn read_file(&self, args: &[Val], span: Span, snippet: &str) -> Val {
+        let unknown = |reason: String| Val::unknown(snippet, reason, span);
+        let [arg] = args else {
+            return unknown("`file` takes one argument".into());
+        };
+        if let Some(u) = arg.unknown_info() {
+            return unknown(format!("the path depends on `{}`: {}", u.expr, u.reason));
+        }
+        let Some(rel) = arg.as_str() else {
+            return unknown("the path is not a known string".into());
+        };
+        let rel = std::path::Path::new(rel);
+        if rel.is_absolute() {
+            return unknown("files outside the repository (absolute paths) are not read".into());
+        }
+        let path = self
+            .module_dir
+            .as_deref()
+            .unwrap_or(std::path::Path::new("."))
+            .join(rel);
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => m,
+            Ok(_) => return unknown(format!("`{}` is not a file", path.display())),
+            Err(e) => return unknown(format!("cannot read `{}`: {e}", path.display())),
+        };
+        if meta.len() > MAX_FILE_FUNCTION_BYTES {
+            return unknown(format!(
+                "`{}` is larger than {MAX_FILE_FUNCTION_BYTES} bytes",
+                path.display()
+            ));
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Val::new(V::Str(text.trim_start_matches('\u{feff}').to_string()), span),
+            Err(e) => unknown(format!("cannot read `{}`: {e}", path.display())),
+        }
+    }
+
     pub fn new(scope: ScopeId) -> Ctx<'a> {
         Ctx {
             scope,
@@ -66,6 +111,7 @@ impl<'a> Ctx<'a> {
             active: RefCell::new(HashSet::new()),
             depth: RefCell::new(0),
             iterators: RefCell::new(Vec::new()),
+            module_dir: None,
         }
     }
 
@@ -224,6 +270,9 @@ impl<'a> Ctx<'a> {
                     return self.unknown(src, span, "argument expansion (`...`) is not evaluated");
                 }
                 let args: Vec<Val> = f.args.iter().map(|a| self.eval_hcl(a, src, base)).collect();
+                if name == "file" {
+                    return self.read_file(&args, span, &src.snippet(span));
+                }
                 return functions::call(name, args, span, &src.snippet(span));
             }
             Expression::Traversal(t) => return self.eval_traversal(&t.expr, &t.operators, src, base, span),

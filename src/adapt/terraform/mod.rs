@@ -48,10 +48,17 @@ pub fn kind_of(type_name: &str) -> Option<Kind> {
 /// Values given from outside the module: `--var`, tfvars files.
 pub type VarValues = HashMap<String, Val>;
 
-/// Build the model resources of one module; also returns the region its `aws` provider fixes.
-pub fn adapt_module(bodies: &[Body<'_>], scope: ScopeId, vars: &VarValues) -> (Vec<Resource>, Option<String>) {
+/// Build the model resources of one module (read from `dir`, where `file()` paths start); also
+/// returns the region its `aws` provider fixes.
+pub fn adapt_module(
+    bodies: &[Body<'_>],
+    scope: ScopeId,
+    vars: &VarValues,
+    dir: &std::path::Path,
+) -> (Vec<Resource>, Option<String>) {
     let blocks: Vec<Block<'_>> = bodies.iter().flat_map(|b| b.top_blocks()).collect();
     let mut ctx = Ctx::new(scope);
+    ctx.module_dir = Some(dir.to_path_buf());
     let mut resources = Vec::new();
     for b in &blocks {
         match (b.ident, b.labels.as_slice()) {
