@@ -468,3 +468,69 @@ fn file_reads_policies_from_the_module() {
     let text = pretty(&dump(missing.to_str().unwrap()));
     assert!(text.contains("absolute paths"), "{text}");
 }
+
+/// `for` expressions: list and object forms, with `if`, over lists and maps, give what writing
+/// the result out gives; over an unknown collection the result is unknown.
+#[test]
+fn for_expressions_give_the_written_out_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = |name: &str, locals: &str| {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(
+            d.join("main.tf"),
+            format!(
+                r#"
+variable "no_default" {{
+  type = list(string)
+}}
+locals {{
+  buckets = ["logs-a", "logs-b", "scratch"]
+  owners  = {{ b = "222222222222", a = "111111111111" }}
+{locals}
+}}
+resource "aws_iam_policy" "p" {{
+  name = "p"
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "s3:GetObject", Resource = local.resources, Principal = {{ AWS = local.principals }} }}]
+  }})
+}}
+resource "aws_iam_policy" "tags" {{
+  name   = "tags"
+  policy = jsonencode(local.by_owner)
+}}
+"#
+            ),
+        )
+        .unwrap();
+        dump(d.to_str().unwrap())
+    };
+    let written = module(
+        "written",
+        r#"  resources  = ["arn:aws:s3:::logs-a/*", "arn:aws:s3:::logs-b/*"]
+  principals = ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"]
+  by_owner   = { "111111111111" = "a", "222222222222" = "b" }"#,
+    );
+    let computed = module(
+        "computed",
+        r#"  resources  = [for b in local.buckets : "arn:aws:s3:::${b}/*" if b != "scratch"]
+  principals = [for name, id in local.owners : "arn:aws:iam::${id}:root"]
+  by_owner   = { for name, id in local.owners : id => name }"#,
+    );
+    assert!(
+        pretty(&written).contains("arn:aws:s3:::logs-b/*"),
+        "{}",
+        pretty(&written)
+    );
+    assert_same_model("the written-out values", &written, "for expressions", &computed);
+
+    let unknown = module(
+        "unknown",
+        r#"  resources  = [for b in var.no_default : "arn:aws:s3:::${b}/*"]
+  principals = []
+  by_owner   = {}"#,
+    );
+    let text = pretty(&unknown);
+    assert!(text.contains("it iterates over `var.no_default`"), "{text}");
+}

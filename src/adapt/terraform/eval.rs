@@ -290,7 +290,7 @@ impl<'a> Ctx<'a> {
                 let r = self.eval_hcl(&b.rhs_expr, src, base);
                 return binary(*b.operator.value(), l, r, span).unwrap_or_else(|why| self.unknown(src, span, why));
             }
-            Expression::ForExpr(_) => return self.unknown(src, span, "`for` expressions are not evaluated yet"),
+            Expression::ForExpr(f) => return self.eval_for(f, src, base, span),
         };
         Val::new(v, span)
     }
@@ -331,6 +331,102 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(())
+    }
+
+    /// `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value if cond}`.
+    /// A list binds index and element, a map key and value (in key order, as Terraform
+    /// iterates). An unknown collection, condition or key makes the whole result unknown: which
+    /// elements exist is then not known.
+    fn eval_for(&self, f: &hcl_edit::expr::ForExpr, src: Src<'_>, base: u32, span: Span) -> Val {
+        if f.grouping {
+            return self.unknown(src, span, "grouping `for` expressions (`...`) are not evaluated");
+        }
+        let coll = self.eval_hcl(&f.intro.collection_expr, src, base);
+        let items: Vec<(Val, Val)> = match (&coll.v, coll.unknown_info()) {
+            (_, Some(u)) if matches!(coll.v, V::Unknown(_)) => {
+                return self.unknown(src, span, format!("it iterates over `{}`: {}", u.expr, u.reason));
+            }
+            (V::List(items), _) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::new(V::Num(i as f64), v.span), v.clone()))
+                .collect(),
+            (V::Map(entries), _) => {
+                let mut entries: Vec<&(String, Val)> = entries.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (Val::new(V::Str(k.clone()), v.span), v.clone()))
+                    .collect()
+            }
+            _ => return self.unknown(src, span, "it iterates over a value that is not a known list or map"),
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str().to_string());
+        let value_var = f.intro.value_var.value().as_str().to_string();
+        let mut list = Vec::new();
+        let mut map: Vec<(String, Val)> = Vec::new();
+        for (key, value) in items {
+            let bindings = match &key_var {
+                Some(k) => vec![(k.clone(), key), (value_var.clone(), value)],
+                None => vec![(value_var.clone(), value)],
+            };
+            let n = bindings.len();
+            self.iterators.borrow_mut().extend(bindings);
+            let result = self.for_element(f, src, base);
+            let len = self.iterators.borrow().len();
+            self.iterators.borrow_mut().truncate(len - n);
+            match result {
+                Err(why) => return self.unknown(src, span, why),
+                Ok(None) => {}
+                Ok(Some((None, v))) => list.push(v),
+                Ok(Some((Some(k), v))) => {
+                    if map.iter().any(|(existing, _)| *existing == k) {
+                        return self.unknown(src, span, format!("the key `{k}` is produced twice"));
+                    }
+                    map.push((k, v));
+                }
+            }
+        }
+        match f.key_expr {
+            Some(_) => Val::new(V::Map(map), span),
+            None => Val::new(V::List(list), span),
+        }
+    }
+
+    /// One element of a `for` expression, with its iterators bound: `None` when the condition
+    /// drops it, the key (object `for`) and the value otherwise.
+    fn for_element(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        src: Src<'_>,
+        base: u32,
+    ) -> Result<Option<(Option<String>, Val)>, String> {
+        if let Some(cond) = &f.cond {
+            let c = self.eval_hcl(&cond.expr, src, base);
+            match c.as_bool() {
+                Some(true) => {}
+                Some(false) => return Ok(None),
+                None => {
+                    return Err(match c.unknown_info() {
+                        Some(u) => format!("its `if` condition depends on `{}`: {}", u.expr, u.reason),
+                        None => "its `if` condition is not a known boolean".into(),
+                    });
+                }
+            }
+        }
+        let key = match &f.key_expr {
+            Some(k) => {
+                let k = self.eval_hcl(k, src, base);
+                match (&k.v, k.as_str()) {
+                    (_, Some(s)) => Some(s.to_string()),
+                    (V::Num(n), _) => Some(crate::model::value::fmt_num(*n)),
+                    (V::Bool(b), _) => Some(b.to_string()),
+                    _ => return Err("a key it produces is not known".into()),
+                }
+            }
+            None => None,
+        };
+        Ok(Some((key, self.eval_hcl(&f.value_expr, src, base))))
     }
 
     fn iterator(&self, name: &str) -> Option<Val> {
