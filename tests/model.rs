@@ -534,3 +534,66 @@ resource "aws_iam_policy" "tags" {{
     let text = pretty(&unknown);
     assert!(text.contains("it iterates over `var.no_default`"), "{text}");
 }
+
+/// `templatefile()` renders a policy template with its variables: the same model as writing the
+/// policy out. Both the plain-text template and the `${jsonencode(...)}` form work.
+#[test]
+fn templatefile_renders_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = |policy: &str| {
+        format!(
+            "locals {{\n  account = \"111122223333\"\n}}\nresource \"aws_kms_key\" \"k\" {{\n  enable_key_rotation = true\n  policy = {policy}\n}}\n"
+        )
+    };
+    let written = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    let mut dumps = Vec::new();
+    for (name, template, call) in [
+        ("written", None, format!("<<EOT\n{written}\nEOT")),
+        (
+            "text",
+            Some(
+                r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${account}:root"}, "Action": "kms:*", "Resource": "*"}]}"#,
+            ),
+            "templatefile(\"${path.module}/key.json.tpl\", { account = local.account })".to_string(),
+        ),
+        (
+            "jsonencode",
+            Some(
+                "${jsonencode({\n  Version = \"2012-10-17\"\n  Statement = [{ Sid = \"Root\", Effect = \"Allow\", Principal = { AWS = \"arn:aws:iam::${account}:root\" }, Action = \"kms:*\", Resource = \"*\" }]\n})}\n",
+            ),
+            "templatefile(\"key.json.tpl\", { account = local.account })".to_string(),
+        ),
+    ] {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        if let Some(t) = template {
+            std::fs::write(d.join("key.json.tpl"), t).unwrap();
+        }
+        std::fs::write(d.join("main.tf"), key(&call)).unwrap();
+        dumps.push(dump(d.to_str().unwrap()));
+    }
+    assert!(
+        pretty(&dumps[0]).contains("arn:aws:iam::111122223333:root"),
+        "{}",
+        pretty(&dumps[0])
+    );
+    assert_same_model("an inline policy", &dumps[0], "a templatefile", &dumps[1]);
+    assert_same_model("an inline policy", &dumps[0], "a jsonencode templatefile", &dumps[2]);
+
+    // Variables that are not known, and templates nested too deeply, stay unknown.
+    let d = dir.path().join("unknown");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("deep.tpl"), format!("{}x{}", "[".repeat(40), "]".repeat(40))).unwrap();
+    std::fs::write(
+        d.join("main.tf"),
+        format!(
+            "variable \"v\" {{}}\n{}",
+            key("templatefile(\"deep.tpl\", {})").replace("aws_kms_key\" \"k\"", "aws_kms_key\" \"deep\"")
+                + &key("templatefile(\"deep.tpl\", var.v)").replace("locals {\n  account = \"111122223333\"\n}\n", "")
+        ),
+    )
+    .unwrap();
+    let text = pretty(&dump(d.to_str().unwrap()));
+    assert!(text.contains("nests brackets too deeply"), "{text}");
+    assert!(text.contains("its variables depend on `var.v`"), "{text}");
+}

@@ -50,6 +50,16 @@ pub fn parse(text: &str, file: FileId) -> Result<Body, ParseError> {
     }
 }
 
+/// Parse a string template (a `.tf.json` string, a `templatefile`) unless its brackets nest
+/// deeper than the parser handles quickly; `None` then, and the caller reports the value as
+/// unknown rather than risk a parse that takes exponential time.
+pub fn parse_template_bounded(text: &str) -> Option<Result<hcl_edit::template::Template, String>> {
+    if bracket_depth(text).0 > SAFE_DEPTH {
+        return None;
+    }
+    Some(hcl_edit::parser::parse_template(text).map_err(|e| e.message().to_string()))
+}
+
 fn parse_now(text: &str, file: FileId) -> Result<Body, ParseError> {
     hcl_edit::parser::parse_body(text).map_err(|e| {
         // The error's Display repeats the whole source line (megabytes for minified input), so

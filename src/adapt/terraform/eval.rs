@@ -55,6 +55,8 @@ pub struct Ctx<'a> {
     pub module_dir: Option<std::path::PathBuf>,
 }
 
+const TOO_DEEP: &str = "the template nests brackets too deeply to be evaluated";
+
 /// The largest file `file()` reads: policies and templates, not binaries.
 const MAX_FILE_FUNCTION_BYTES: u64 = 1 << 20;
 
@@ -63,40 +65,86 @@ impl<'a> Ctx<'a> {
     /// (`path.module` is `.`). The value points at the call, the place that sets it. Absolute
     /// paths, missing, large or non-UTF-8 files give unknown values that say why.
     fn read_file(&self, args: &[Val], span: Span, snippet: &str) -> Val {
-        let unknown = |reason: String| Val::unknown(snippet, reason, span);
-        let [arg] = args else {
-            return unknown("`file` takes one argument".into());
-        };
-        if let Some(u) = arg.unknown_info() {
-            return unknown(format!("the path depends on `{}`: {}", u.expr, u.reason));
+        match args {
+            [path] => match self.module_file(path) {
+                Ok(text) => Val::new(V::Str(text), span),
+                Err(why) => Val::unknown(snippet, why, span),
+            },
+            _ => Val::unknown(snippet, "`file` takes one argument", span),
         }
-        let Some(rel) = arg.as_str() else {
-            return unknown("the path is not a known string".into());
+    }
+
+    /// `templatefile(path, vars)`: the file rendered as a string template with `vars` in scope.
+    /// A template that is one interpolation (`${jsonencode({…})}`) gives that value itself, as
+    /// a `jsonencode` written inline does. Everything points at the call.
+    fn render_template_file(&self, args: &[Val], src: Src<'_>, span: Span) -> Val {
+        let unknown = |why: String| Val::unknown(src.snippet(span), why, span);
+        let [path, vars] = args else {
+            return unknown("`templatefile` takes a path and a map of variables".into());
+        };
+        let text = match self.module_file(path) {
+            Ok(t) => t,
+            Err(why) => return unknown(why),
+        };
+        let Some(vars) = vars.as_map() else {
+            return unknown(match vars.unknown_info() {
+                Some(u) => format!("its variables depend on `{}`: {}", u.expr, u.reason),
+                None => "its variables are not a known map".into(),
+            });
+        };
+        let template = match crate::parse::hcl::parse_template_bounded(&text) {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => return unknown(format!("the template does not parse: {e}")),
+            None => return unknown(TOO_DEEP.into()),
+        };
+        let inner = Src {
+            file: src.file,
+            text: &text,
+        };
+        let n = vars.len();
+        self.iterators.borrow_mut().extend(vars.iter().cloned());
+        let mut significant = template.iter().filter(|el| match el {
+            Element::Literal(l) => !l.value().trim().is_empty(),
+            _ => true,
+        });
+        let v = match (significant.next(), significant.next()) {
+            (Some(Element::Interpolation(i)), None) => self.eval_hcl(&i.expr, inner, 0),
+            _ => self.eval_template(&template, inner, 0),
+        };
+        let len = self.iterators.borrow().len();
+        self.iterators.borrow_mut().truncate(len - n);
+        v.respan_deep(span)
+    }
+
+    /// The text of a file named relative to the module's directory.
+    fn module_file(&self, path: &Val) -> Result<String, String> {
+        if let Some(u) = path.unknown_info() {
+            return Err(format!("the path depends on `{}`: {}", u.expr, u.reason));
+        }
+        let Some(rel) = path.as_str() else {
+            return Err("the path is not a known string".into());
         };
         let rel = std::path::Path::new(rel);
         if rel.is_absolute() {
-            return unknown("files outside the repository (absolute paths) are not read".into());
+            return Err("files outside the repository (absolute paths) are not read".into());
         }
         let path = self
             .module_dir
             .as_deref()
             .unwrap_or(std::path::Path::new("."))
             .join(rel);
-        let meta = match std::fs::metadata(&path) {
-            Ok(m) if m.is_file() => m,
-            Ok(_) => return unknown(format!("`{}` is not a file", path.display())),
-            Err(e) => return unknown(format!("cannot read `{}`: {e}", path.display())),
-        };
-        if meta.len() > MAX_FILE_FUNCTION_BYTES {
-            return unknown(format!(
-                "`{}` is larger than {MAX_FILE_FUNCTION_BYTES} bytes",
-                path.display()
-            ));
+        let shown = path.display();
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() => return Err(format!("`{shown}` is not a file")),
+            Ok(m) if m.len() > MAX_FILE_FUNCTION_BYTES => {
+                return Err(format!("`{shown}` is larger than {MAX_FILE_FUNCTION_BYTES} bytes"));
+            }
+            Ok(_) => {}
+            Err(e) => return Err(format!("cannot read `{shown}`: {e}")),
         }
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Val::new(V::Str(text.trim_start_matches('\u{feff}').to_string()), span),
-            Err(e) => unknown(format!("cannot read `{}`: {e}", path.display())),
-        }
+        std::fs::read_to_string(&path)
+            .map(|t| t.trim_start_matches('\u{feff}').to_string())
+            .map_err(|e| format!("cannot read `{shown}`: {e}"))
     }
 
     pub fn new(scope: ScopeId) -> Ctx<'a> {
@@ -172,7 +220,7 @@ impl<'a> Ctx<'a> {
     /// A JSON string holding a template: parse it as HCL, offset into the file (exact unless the
     /// string uses escapes before the interpolation).
     fn eval_json_template(&self, s: &str, span: Span, src: Src<'_>) -> Val {
-        match hcl_edit::parser::parse_template(s) {
+        match crate::parse::hcl::parse_template_bounded(s).unwrap_or_else(|| Err(TOO_DEEP.into())) {
             Ok(t) => {
                 let base = span.start + 1;
                 if let Some(Element::Interpolation(i)) = t.as_single_element() {
@@ -182,7 +230,7 @@ impl<'a> Ctx<'a> {
                 val.span = span;
                 val
             }
-            Err(e) => self.unknown(src, span, format!("invalid template: {}", e.message())),
+            Err(e) => self.unknown(src, span, format!("invalid template: {e}")),
         }
     }
 
@@ -270,8 +318,10 @@ impl<'a> Ctx<'a> {
                     return self.unknown(src, span, "argument expansion (`...`) is not evaluated");
                 }
                 let args: Vec<Val> = f.args.iter().map(|a| self.eval_hcl(a, src, base)).collect();
-                if name == "file" {
-                    return self.read_file(&args, span, &src.snippet(span));
+                match name {
+                    "file" => return self.read_file(&args, span, &src.snippet(span)),
+                    "templatefile" => return self.render_template_file(&args, src, span),
+                    _ => {}
                 }
                 return functions::call(name, args, span, &src.snippet(span));
             }
@@ -696,6 +746,26 @@ impl Val {
     /// Maps and lists keep their inner spans.
     pub fn respan(mut self, span: Span) -> Val {
         self.span = span;
+        self
+    }
+
+    /// The value and everything inside it pointed at `span`: for values read from a file that
+    /// is not part of the scan (a `templatefile`), whose own spans mean nothing here.
+    pub fn respan_deep(mut self, span: Span) -> Val {
+        self.span = span;
+        match &mut self.v {
+            V::List(items) => {
+                for i in items.iter_mut() {
+                    *i = std::mem::take(i).respan_deep(span);
+                }
+            }
+            V::Map(entries) => {
+                for (_, v) in entries.iter_mut() {
+                    *v = std::mem::take(v).respan_deep(span);
+                }
+            }
+            _ => {}
+        }
         self
     }
 }

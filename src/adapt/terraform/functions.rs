@@ -200,7 +200,6 @@ pub fn call(name: &str, args: Vec<Val>, span: Span, snippet: &str) -> Val {
             }
             None => return unknown("`flatten` of a value that is not a known list".into()),
         },
-        ("templatefile", _) => return unknown("`templatefile()` is not rendered yet".into()),
         (_, _) => return unknown(format!("function `{name}` is not evaluated")),
     };
     Val::new(v, span)
