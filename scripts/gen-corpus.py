@@ -56,7 +56,7 @@ INSTANCE_TYPES = ["t3.micro", "t3.small", "t3.medium", "m5.large", "m6i.xlarge",
 RUNTIMES = ["python3.12", "python3.11", "nodejs20.x", "nodejs18.x", "java21", "provided.al2023"]
 
 # Mistakes planted in trails; each maps to the rule that must report it.
-TRAIL_MISTAKES = ["CT001", "CT002", "CT003", "CT004", "CT005", "CT006", "CT007", "CT009"]
+TRAIL_MISTAKES = ["CT001", "CT002", "CT003", "CT004", "CT005", "CT006", "CT007", "CT008", "CT009"]
 BUCKET_MISTAKES = ["CT101", "CT102", "CT104"]
 LOG_MISTAKES = ["CT201", "CT202"]
 KEY_MISTAKES = ["CT303", "CT303L"]  # trail key, log group key
@@ -308,9 +308,9 @@ locals {
         )
     if json_trail:
         files["main.tf"] = main
-        files["trail.tf.json"] = tf_json_trail(rng, lines, "CT007" in mistakes, external_bucket)
+        files["trail.tf.json"] = tf_json_trail(rng, lines, "CT007" in mistakes, "CT008" not in mistakes, external_bucket)
     else:
-        lines.append(tf_event_selectors(rng, "CT007" in mistakes))
+        lines.append(tf_event_selectors(rng, "CT007" in mistakes, "CT008" not in mistakes))
         lines.append("  tags = local.tags\n")
         if not external_bucket:
             lines.append("\n  depends_on = [aws_s3_bucket_policy.trail]\n")
@@ -508,7 +508,7 @@ output "log_group_name" {
     return files, sorted(fail), unknown
 
 
-def tf_json_trail(rng, lines, bad_selectors, external_bucket):
+def tf_json_trail(rng, lines, bad_selectors, s3, external_bucket):
     """The trail in Terraform's JSON syntax, from the `  key = expr` lines of the HCL version."""
     attrs = {}
     for line in lines:
@@ -519,8 +519,9 @@ def tf_json_trail(rng, lines, bad_selectors, external_bucket):
             attrs[key] = json.loads(expr)
         else:
             attrs[key] = "${%s}" % expr
+    selectors = []
     if bad_selectors:
-        attrs["event_selector"] = [
+        selectors.append(
             rng.choice(
                 [
                     {"read_write_type": "WriteOnly", "include_management_events": True},
@@ -528,15 +529,19 @@ def tf_json_trail(rng, lines, bad_selectors, external_bucket):
                     {"read_write_type": "All", "exclude_management_event_sources": ["kms.amazonaws.com"]},
                 ]
             )
-        ]
-    elif rng.random() < 0.3:
-        attrs["event_selector"] = [
+        )
+    if s3:
+        selectors.append(
             {
                 "read_write_type": "All",
-                "include_management_events": True,
+                "include_management_events": not bad_selectors,
                 "data_resource": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}],
             }
-        ]
+        )
+    elif not bad_selectors and rng.random() < 0.5:
+        selectors.append({"read_write_type": "All", "include_management_events": True})
+    if selectors:
+        attrs["event_selector"] = selectors
     attrs["tags"] = "${local.tags}"
     if not external_bucket:
         attrs["depends_on"] = ["aws_s3_bucket_policy.trail"]
@@ -547,143 +552,44 @@ def tf_json_trail(rng, lines, bad_selectors, external_bucket):
     return json.dumps(doc, indent=2) + "\n"
 
 
-def tf_event_selectors(rng, bad):
-    if bad:
-        variant = rng.choice(["read_only", "write_only", "no_mgmt", "excluded", "adv_data_only", "adv_read_only"])
-    else:
-        variant = rng.choice(["none", "none", "none", "all_s3", "all_lambda", "adv_mgmt_s3", "dynamic"])
-    if variant == "none":
+def hcl_selector(rw=None, mgmt=None, excluded=None, data=None):
+    """One classic `event_selector` block."""
+    out = "\n  event_selector {\n"
+    if rw is not None:
+        out += '    read_write_type           = "%s"\n' % rw
+    if mgmt is not None:
+        out += "    include_management_events = %s\n" % ("true" if mgmt else "false")
+    if excluded:
+        out += '    exclude_management_event_sources = ["%s"]\n' % excluded
+    if data:
+        out += '\n    data_resource {\n      type   = "%s"\n      values = ["%s"]\n    }\n' % data
+    return out + "  }\n"
+
+
+def hcl_advanced(name, fields):
+    """One `advanced_event_selector` block; fields are (field, operator, [values])."""
+    out = '\n  advanced_event_selector {\n    name = "%s"\n' % name
+    for field, op, values in fields:
+        out += '\n    field_selector {\n      field  = "%s"\n      %s = [%s]\n    }\n' % (
+            field, op, ", ".join('"%s"' % v for v in values))
+    return out + "  }\n"
+
+
+ALL_S3 = ("AWS::S3::Object", "arn:aws:s3")
+SOME_S3 = ("AWS::S3::Object", "arn:aws:s3:::${var.name}-data/")
+LAMBDA = ("AWS::Lambda::Function", "arn:aws:lambda")
+
+
+def tf_event_selectors(rng, bad_mgmt, s3):
+    """The trail's selectors. bad_mgmt: management events incomplete (CT007); s3: S3 object
+    events for all buckets, read and write (else CT008)."""
+    style = rng.choice(["classic", "classic", "advanced"])
+    if not bad_mgmt and not s3 and rng.random() < 0.5:
+        style = rng.choice(["none", "none", "dynamic"])
+    if style == "none":
         return "\n"
-    if variant == "read_only":
+    if style == "dynamic":
         return '''
-  event_selector {
-    read_write_type           = "ReadOnly"
-    include_management_events = true
-  }
-
-'''
-    if variant == "write_only":
-        return '''
-  event_selector {
-    read_write_type = "WriteOnly"
-  }
-
-'''
-    if variant == "no_mgmt":
-        return '''
-  event_selector {
-    read_write_type           = "All"
-    include_management_events = false
-
-    data_resource {
-      type   = "AWS::S3::Object"
-      values = ["arn:aws:s3"]
-    }
-  }
-
-'''
-    if variant == "excluded":
-        return '''
-  event_selector {
-    read_write_type                  = "All"
-    include_management_events        = true
-    exclude_management_event_sources = ["kms.amazonaws.com"]
-  }
-
-'''
-    if variant == "adv_data_only":
-        return '''
-  advanced_event_selector {
-    name = "Log S3 object events"
-
-    field_selector {
-      field  = "eventCategory"
-      equals = ["Data"]
-    }
-
-    field_selector {
-      field  = "resources.type"
-      equals = ["AWS::S3::Object"]
-    }
-  }
-
-'''
-    if variant == "adv_read_only":
-        return '''
-  advanced_event_selector {
-    name = "Management reads only"
-
-    field_selector {
-      field  = "eventCategory"
-      equals = ["Management"]
-    }
-
-    field_selector {
-      field  = "readOnly"
-      equals = ["true"]
-    }
-  }
-
-'''
-    if variant == "all_s3":
-        return '''
-  event_selector {
-    read_write_type           = "All"
-    include_management_events = true
-
-    data_resource {
-      type   = "AWS::S3::Object"
-      values = ["arn:aws:s3:::${var.name}-data/"]
-    }
-  }
-
-'''
-    if variant == "all_lambda":
-        return '''
-  event_selector {
-    read_write_type           = "All"
-    include_management_events = true
-
-    data_resource {
-      type   = "AWS::Lambda::Function"
-      values = ["arn:aws:lambda"]
-    }
-  }
-
-'''
-    if variant == "adv_mgmt_s3":
-        return '''
-  advanced_event_selector {
-    name = "Log all management events"
-
-    field_selector {
-      field  = "eventCategory"
-      equals = ["Management"]
-    }
-  }
-
-  advanced_event_selector {
-    name = "Log writes to the data bucket"
-
-    field_selector {
-      field  = "eventCategory"
-      equals = ["Data"]
-    }
-
-    field_selector {
-      field  = "resources.type"
-      equals = ["AWS::S3::Object"]
-    }
-
-    field_selector {
-      field  = "readOnly"
-      equals = ["false"]
-    }
-  }
-
-'''
-    # dynamic blocks over a literal list
-    return '''
   dynamic "event_selector" {
     for_each = [{ rw = "All", mgmt = true }]
     content {
@@ -693,6 +599,53 @@ def tf_event_selectors(rng, bad):
   }
 
 '''
+    if style == "classic":
+        if bad_mgmt:
+            mgmt = rng.choice([
+                hcl_selector(rw="ReadOnly", mgmt=True),
+                hcl_selector(rw="WriteOnly"),
+                hcl_selector(rw="All", mgmt=True, excluded="kms.amazonaws.com"),
+                hcl_selector(rw="All", mgmt=False),
+            ])
+        else:
+            mgmt = None
+        if s3:
+            if mgmt is None and rng.random() < 0.5:
+                return hcl_selector(rw="All", mgmt=True, data=ALL_S3) + "\n"
+            data = hcl_selector(rw="All", mgmt=False, data=ALL_S3)
+        else:
+            data = rng.choice([None, hcl_selector(rw="All", mgmt=False, data=SOME_S3),
+                               hcl_selector(rw="All", mgmt=False, data=LAMBDA),
+                               hcl_selector(rw="WriteOnly", mgmt=False, data=ALL_S3)])
+        if mgmt is None:
+            mgmt = hcl_selector(rw="All", mgmt=True)
+        return mgmt + (data or "") + "\n"
+    # advanced
+    if bad_mgmt:
+        mgmt = rng.choice([
+            hcl_advanced("Management reads only", [("eventCategory", "equals", ["Management"]),
+                                                    ("readOnly", "equals", ["true"])]),
+            hcl_advanced("Management without KMS", [("eventCategory", "equals", ["Management"]),
+                                                     ("eventSource", "not_equals", ["kms.amazonaws.com"])]),
+        ])
+    else:
+        mgmt = hcl_advanced("All management events", [("eventCategory", "equals", ["Management"])])
+    if s3:
+        fields = [("eventCategory", "equals", ["Data"]), ("resources.type", "equals", ["AWS::S3::Object"])]
+        if rng.random() < 0.5:
+            fields.append(("resources.ARN", "not_starts_with", ["arn:aws:s3:::${var.name}-trail-logs/"]))
+        data = hcl_advanced("S3 object events", fields)
+    else:
+        data = rng.choice([
+            "",
+            hcl_advanced("S3 object writes", [("eventCategory", "equals", ["Data"]),
+                                              ("resources.type", "equals", ["AWS::S3::Object"]),
+                                              ("readOnly", "equals", ["false"])]),
+            hcl_advanced("One bucket", [("eventCategory", "equals", ["Data"]),
+                                        ("resources.type", "equals", ["AWS::S3::Object"]),
+                                        ("resources.ARN", "starts_with", ["arn:aws:s3:::${var.name}-data/"])]),
+        ])
+    return mgmt + data + "\n"
 
 
 def tf_trail_bucket(rng, mistakes, legacy, cmk):
@@ -2275,23 +2228,32 @@ Resources:
         else:
             t.append("      CloudWatchLogsLogGroupArn: !GetAtt TrailLogGroup.Arn\n")
         t.append("      CloudWatchLogsRoleArn: !GetAtt CloudTrailLogsRole.Arn\n")
+    selectors = []
     if "CT007" in mistakes:
-        t.append(
+        selectors.append(
             rng.choice(
                 [
-                    "      EventSelectors:\n        - ReadWriteType: ReadOnly\n          IncludeManagementEvents: true\n",
-                    "      EventSelectors:\n        - ReadWriteType: WriteOnly\n",
-                    "      EventSelectors:\n        - ReadWriteType: All\n          IncludeManagementEvents: true\n"
+                    "        - ReadWriteType: ReadOnly\n          IncludeManagementEvents: true\n",
+                    "        - ReadWriteType: WriteOnly\n",
+                    "        - ReadWriteType: All\n          IncludeManagementEvents: true\n"
                     "          ExcludeManagementEventSources:\n            - kms.amazonaws.com\n",
                 ]
             )
         )
-    elif rng.random() < 0.3:
-        t.append(
-            "      EventSelectors:\n        - ReadWriteType: All\n          IncludeManagementEvents: true\n"
+    if "CT008" not in mistakes:
+        selectors.append(
+            "        - ReadWriteType: All\n          IncludeManagementEvents: %s\n"
+            "          DataResources:\n            - Type: AWS::S3::Object\n              Values:\n"
+            '                - !Sub "arn:${AWS::Partition}:s3"\n' % ("false" if "CT007" in mistakes else "true")
+        )
+    elif "CT007" not in mistakes and rng.random() < 0.5:
+        selectors.append(
+            "        - ReadWriteType: All\n          IncludeManagementEvents: true\n"
             "          DataResources:\n            - Type: AWS::S3::Object\n              Values:\n"
             '                - !Sub "arn:${AWS::Partition}:s3:::${Name}-data/"\n'
         )
+    if selectors:
+        t.append("      EventSelectors:\n" + "".join(selectors))
     t.append("      Tags:\n        - Key: Team\n          Value: !Select [0, !Split [\"-\", !Ref Name]]\n")
     y.append("".join(t))
     y.append(
@@ -2452,8 +2414,19 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None):
             else {"Fn::GetAtt": ["TrailLogGroup", "Arn"]}
         )
         tp["CloudWatchLogsRoleArn"] = {"Fn::GetAtt": ["CloudTrailLogsRole", "Arn"]}
+    selectors = []
     if "CT007" in mistakes:
-        tp["EventSelectors"] = [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]
+        selectors.append({"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True})
+    if "CT008" not in mistakes:
+        selectors.append(
+            {
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": "CT007" not in mistakes,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": [{"Fn::Sub": "arn:${AWS::Partition}:s3:::"}]}],
+            }
+        )
+    if selectors:
+        tp["EventSelectors"] = selectors
     trail = {"Type": "AWS::CloudTrail::Trail", "Properties": tp}
     if not external_bucket:
         trail["DependsOn"] = "TrailBucketPolicy"

@@ -38,6 +38,14 @@ resource "aws_cloudtrail" "ok" {
   kms_key_id                 = "arn:aws:kms:us-east-1:111122223333:alias/trail"
   cloud_watch_logs_group_arn = "arn:aws:logs:us-east-1:111122223333:log-group:trail:*"
   cloud_watch_logs_role_arn  = "arn:aws:iam::111122223333:role/trail-to-cwl"
+
+  event_selector {
+    read_write_type = "All"
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["arn:aws:s3"]
+    }
+  }
 }
 "#;
 
@@ -519,7 +527,7 @@ fn unreadable_baselines_are_usage_errors() {
 #[test]
 fn inline_ignores_can_be_turned_off() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!("# ctlint:ignore CT001,CT002,CT003,CT004 reason=\"org trail\"{BAD_TRAIL}");
+    let text = format!("# ctlint:ignore CT001,CT002,CT003,CT004,CT008 reason=\"org trail\"{BAD_TRAIL}");
     std::fs::write(dir.path().join("main.tf"), text).unwrap();
     let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

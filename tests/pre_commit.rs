@@ -63,6 +63,14 @@ const TRAIL: &str = r#"resource "aws_cloudtrail" "main" {
   kms_key_id                 = "arn:aws:kms:us-east-1:111122223333:alias/trail"
   cloud_watch_logs_group_arn = "arn:aws:logs:us-east-1:111122223333:log-group:trail:*"
   cloud_watch_logs_role_arn  = "arn:aws:iam::111122223333:role/trail-to-cwl"
+
+  event_selector {
+    read_write_type = "All"
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["arn:aws:s3"]
+    }
+  }
 }
 "#;
 

@@ -60,7 +60,8 @@ fn a_realistic_quickstart_is_checked_across_resources() {
         })
         .collect();
     // The trail's own log group keeps events 90 days and has no key; its bucket has no public
-    // access block; the trail is single-region and not encrypted with a CMK.
+    // access block; the trail is single-region, not encrypted with a CMK, and records no S3 data
+    // events.
     assert_eq!(
         marks,
         [
@@ -68,7 +69,8 @@ fn a_realistic_quickstart_is_checked_across_resources() {
             (158, "CT202"),
             (160, "CT201"),
             (162, "CT001"),
-            (162, "CT003")
+            (162, "CT003"),
+            (162, "CT008")
         ]
     );
 }

@@ -53,9 +53,34 @@ resource "aws_cloudtrail" "main" {
   cloud_watch_logs_role_arn  = aws_iam_role.cloudtrail_cloudwatch.arn
 
   # All management events, read and write, no event source left out.
-  event_selector {
-    read_write_type           = "All"
-    include_management_events = true
+  advanced_event_selector {
+    name = "All management events"
+
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Management"]
+    }
+  }
+
+  # S3 object-level events (GetObject, PutObject, DeleteObject...) in every bucket, except the
+  # trail's own log files, which would otherwise log their own delivery.
+  advanced_event_selector {
+    name = "S3 object events outside the trail bucket"
+
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Data"]
+    }
+
+    field_selector {
+      field  = "resources.type"
+      equals = ["AWS::S3::Object"]
+    }
+
+    field_selector {
+      field           = "resources.ARN"
+      not_starts_with = ["${aws_s3_bucket.trail.arn}/"]
+    }
   }
 
   # CloudTrail checks that it can write to the bucket when the trail is created.

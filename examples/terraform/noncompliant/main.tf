@@ -51,7 +51,8 @@ resource "aws_cloudtrail" "regional" { # expect: CT004
   # Mistake: no digest files, so altered or deleted log files cannot be detected.
   enable_log_file_validation = false # expect: CT002
 
-  event_selector {
+  # Mistake: no S3 data events, so nobody can tell who read or deleted which object.
+  event_selector { # expect: CT008
     # Mistake: read events only; every write (CreateUser, DeleteTrail, ...) is dropped.
     read_write_type           = "ReadOnly" # expect: CT007
     include_management_events = true
@@ -60,8 +61,9 @@ resource "aws_cloudtrail" "regional" { # expect: CT004
   depends_on = [aws_s3_bucket_policy.trail]
 }
 
-# Mistake: no kms_key_id; the log files are only SSE-S3 encrypted by default.
-resource "aws_cloudtrail" "global" { # expect: CT003
+# Mistake: no kms_key_id; the log files are only SSE-S3 encrypted by default. Mistake: no event
+# selectors, so no S3 data events either.
+resource "aws_cloudtrail" "global" { # expect: CT003, CT008
   name                       = "${var.name}-global"
   s3_bucket_name             = aws_s3_bucket.trail.id
   is_multi_region_trail      = true

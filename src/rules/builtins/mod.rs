@@ -3,6 +3,7 @@
 //! own location and wording.
 
 mod management_events;
+mod s3_data_events;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
@@ -23,10 +24,14 @@ pub struct Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Builtin {
     ManagementEventsComplete,
+    S3DataEventsComplete,
 }
 
 impl Builtin {
-    const ALL: [(&'static str, Builtin); 1] = [("management_events_complete", Builtin::ManagementEventsComplete)];
+    const ALL: [(&'static str, Builtin); 2] = [
+        ("management_events_complete", Builtin::ManagementEventsComplete),
+        ("s3_data_events_complete", Builtin::S3DataEventsComplete),
+    ];
 
     pub fn by_name(name: &str) -> Option<Builtin> {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
@@ -39,6 +44,7 @@ impl Builtin {
     pub fn call(self, target: &Resource, sources: &SourceMap) -> Outcome {
         match self {
             Builtin::ManagementEventsComplete => management_events::check(target, sources),
+            Builtin::S3DataEventsComplete => s3_data_events::check(target, sources),
         }
     }
 }
