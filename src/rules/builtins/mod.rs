@@ -4,6 +4,7 @@
 
 mod management_events;
 mod s3_data_events;
+mod selectors;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
