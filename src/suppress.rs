@@ -93,7 +93,56 @@ pub fn collect(text: &str, file: FileId, parsed: &Parsed) -> Vec<Directive> {
         _ => return out,
     };
     if text.contains(KEYWORD) {
-        comment_directives(text, file, &blocks, &mut out);
+        // The keyword inside a string (a quoted YAML scalar, an HCL heredoc) is not a comment.
+        let mut strings = match parsed {
+            Parsed::TerraformHcl(body) => hcl_values(body),
+            Parsed::CloudFormation(node) => yaml_strings(node),
+            _ => Vec::new(),
+        };
+        strings.sort_unstable();
+        // Values do not overlap, so only the last one starting before a position can hold it.
+        let in_string = |at: u32| {
+            let i = strings.partition_point(|(start, _)| *start <= at);
+            i > 0 && at < strings[i - 1].1
+        };
+        let mut found = Vec::new();
+        comment_directives(text, file, &blocks, &mut found);
+        out.extend(found.into_iter().filter(|d| !in_string(d.span.start)));
+    }
+    out
+}
+
+/// The byte ranges of every attribute value of an HCL body, nested blocks included.
+fn hcl_values(body: &hcl_edit::structure::Body) -> Vec<(u32, u32)> {
+    use hcl_edit::Span as _;
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    while let Some(b) = stack.pop() {
+        for s in b.iter() {
+            match s {
+                hcl_edit::structure::Structure::Attribute(a) => {
+                    if let Some(r) = a.value.span() {
+                        out.push((r.start as u32, r.end as u32));
+                    }
+                }
+                hcl_edit::structure::Structure::Block(blk) => stack.push(&blk.body),
+            }
+        }
+    }
+    out
+}
+
+/// The byte ranges of every string scalar of a YAML or JSON document.
+fn yaml_strings(root: &Node) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::String(_) => out.push((n.span.start, n.span.end)),
+            NodeKind::Array(items) => stack.extend(items),
+            NodeKind::Object(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
     }
     out
 }

@@ -205,3 +205,32 @@ fn unused_suppression_docs_examples() {
         }
     }
 }
+
+/// The keyword inside a string (a quoted or block YAML scalar, an HCL heredoc) is not a comment;
+/// after a value on the same line it is.
+#[test]
+fn directives_inside_strings_are_not_directives() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: audit-logs # ctlint:ignore CT003 reason=\"after a plain scalar\"\n      TrailName: \"x # ctlint:ignore CT001 reason=quoted\"\n      Tags:\n        - Key: note\n          Value: |\n            # ctlint:ignore CT002 reason=\"in a block scalar\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("m.tf"),
+        "resource \"aws_cloudtrail\" \"t\" {\n  name           = \"t\" # ctlint:ignore CT003 reason=\"trailing\"\n  s3_bucket_name = <<EOT\n# ctlint:ignore CT001 reason=\"in a heredoc\"\nEOT\n}\n",
+    )
+    .unwrap();
+    for (file, line) in [("t.yaml", 6), ("m.tf", 2)] {
+        let report = lint_with(&[dir.path().join(file)], &["CT001", "CT002", "CT003", "CT900"], true);
+        let unused: Vec<u32> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "CT900")
+            .map(|f| ctlint::report::loc(&report.sources, f.primary.span).line)
+            .collect();
+        // Only the trailing comment is a directive (and suppresses nothing where it is).
+        assert_eq!(unused, [line], "{file}:\n{}", render_plain(&report));
+        assert!(report.findings.iter().all(|f| f.suppressed.is_none()), "{file}");
+    }
+}
