@@ -53,7 +53,10 @@ pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) 
     if !bodies.is_empty() {
         let (first, _, _) = input.files[0];
         let dir = first.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-        let (resources, region) = terraform::adapt_module(&bodies, scope, &opts.tf_vars, &dir);
+        // Values given on the command line win over the files Terraform loads by itself.
+        let mut vars = terraform::auto_tfvars(&dir);
+        vars.extend(opts.tf_vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let (resources, region) = terraform::adapt_module(&bodies, scope, &vars, &dir);
         let origin = crate::source::display_path(&dir, std::path::Path::new(""));
         return Some((
             Scope {

@@ -362,6 +362,54 @@ fn heredoc_json(ctx: &Ctx<'_>, a: &Attr<'_>) -> Option<Val> {
     Some(v)
 }
 
+/// The variable values Terraform loads by itself from a root module's directory, in its order of
+/// precedence (later wins): `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
+/// `*.auto.tfvars.json` in lexical order. A file that cannot be read or parsed gives no values.
+pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return VarValues::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| {
+            n == "terraform.tfvars"
+                || n == "terraform.tfvars.json"
+                || n.ends_with(".auto.tfvars")
+                || n.ends_with(".auto.tfvars.json")
+        })
+        .collect();
+    names.sort_by_key(|n| (!n.starts_with("terraform.tfvars"), n.clone()));
+    let mut out = VarValues::new();
+    for name in names {
+        let path = dir.join(&name);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+            continue;
+        };
+        let vars = if name.ends_with(".json") {
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::Object(m)) => m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), functions::from_json(v, Span::default())))
+                    .collect(),
+                _ => continue,
+            }
+        } else {
+            match tfvars(&text) {
+                Ok(v) => v,
+                Err(_) => continue,
+            }
+        };
+        out.extend(vars);
+    }
+    out
+}
+
 /// The variables of a `.tfvars` file: every top-level attribute, evaluated without context.
 pub fn tfvars(text: &str) -> Result<VarValues, String> {
     let body = parse::hcl::parse(text, crate::source::FileId(0)).map_err(|e| e.message)?;
