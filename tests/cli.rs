@@ -266,6 +266,13 @@ fn rules_and_explain() {
     let out = stdout(&o);
     assert!(out.contains("CT001  trail-not-multi-region"), "{out}");
     assert!(out.lines().count() >= 15);
+    // Columns line up: every row's DEFAULT column starts where the header's does.
+    let header = out.lines().next().unwrap();
+    let column = header.find("DEFAULT").unwrap();
+    for line in out.lines().skip(1) {
+        let cell = &line[column..column + 3];
+        assert!(cell == "on " || cell == "off", "{line:?}\n{out}");
+    }
     let o = ctlint(&["explain", "trail-bucket-versioning-disabled"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
