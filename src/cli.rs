@@ -64,7 +64,7 @@ struct CheckArgs {
     /// Files and directories to lint
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format on stdout
+    /// Output format on stdout: human, json, sarif, junit, github or compact
     #[arg(long, default_value = "human", value_parser = parse_format)]
     format: Format,
     /// Also write FORMAT to FILE (repeatable), e.g. `--output sarif=ctlint.sarif`
@@ -79,11 +79,12 @@ struct CheckArgs {
     /// Skip these rules (codes or names, comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     ignore: Vec<String>,
-    /// Exit with 1 when a finding at or above this severity fails [default: low]
-    #[arg(long, value_parser = parse_severity)]
+    /// Exit with 1 when a finding at or above this severity fails: critical, high, medium, low or
+    /// info [default: low]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     fail_on: Option<Severity>,
     /// Show only findings at or above this severity
-    #[arg(long, value_parser = parse_severity)]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     min_severity: Option<Severity>,
     /// Treat unknown verdicts as failures
     #[arg(long)]
