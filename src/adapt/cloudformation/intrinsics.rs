@@ -111,6 +111,7 @@ impl<'a> Template<'a> {
                 }
             }
             "Fn::ToJsonString" => self.eval_depth(arg, depth),
+            "Fn::GetAZs" => self.unknown(whole, "the Availability Zones of a region are known only at deployment"),
             other => self.unknown(whole, format!("`{other}` is not evaluated")),
         };
         v.respan(whole.span)
