@@ -313,6 +313,20 @@ const LIFECYCLE_RULE: &[Field] = &[
         Ty::Num,
         "noncurrent versions expire after this many days",
     ),
+    f(
+        "expiration_date",
+        "",
+        "ExpirationDate",
+        Ty::Str,
+        "current versions expire on this date",
+    ),
+    f(
+        "tag_filter",
+        "",
+        "TagFilters",
+        Ty::Bool,
+        "the rule applies only to objects with given tags (CloudTrail log files have none)",
+    ),
 ];
 
 const PUBLIC_ACCESS_BLOCK: &[Field] = &[

@@ -340,7 +340,7 @@ fn finding(
 /// Run one check (or `when`) on a target.
 fn run_check(c: &Check, target: &Resource, cx: &Ctx<'_>) -> Outcome {
     if let Predicate::Builtin(b) = &c.expect {
-        return b.call(target, cx.sources);
+        return b.call(target, cx);
     }
     let attribute = c.fields.join(".");
     let name = source_name(target, &c.fields.iter().map(String::as_str).collect::<Vec<_>>());

@@ -38,12 +38,13 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
     }
 
     transition {
-      days          = 90
+      days          = 30
       storage_class = "GLACIER"
     }
 
+    # Mistake: log files are deleted after 90 days; a breach found later has no trail.
     expiration {
-      days = 730
+      days = 90 # expect: CT108
     }
   }
 }

@@ -306,10 +306,17 @@ fn lifecycle_rule(rule: &Val) -> Val {
             "noncurrent_expiration_days",
             Ty::Num,
         ),
+        ("ExpirationDate", "expiration_date", Ty::Str),
     ] {
         if let Some(v) = rule.get(cfn) {
             set(&mut m, name, coerce(v.clone(), &ty, cfn));
         }
+    }
+    if let Some(tags) = rule
+        .get("TagFilters")
+        .filter(|t| t.as_list().is_some_and(|l| !l.is_empty()))
+    {
+        set(&mut m, "tag_filter", Val::new(V::Bool(true), tags.span));
     }
     if let Some(v) = rule.at("NoncurrentVersionExpiration.NoncurrentDays") {
         set(

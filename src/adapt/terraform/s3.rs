@@ -69,6 +69,9 @@ pub(super) fn legacy_blocks(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
                 m.insert("status", status_from_bool(v, "Enabled", "Disabled"));
             }
             attr_into(ctx, &blk.body, "prefix", &mut m, "prefix", &Ty::Str);
+            if let Some(a) = blk.body.attr("tags") {
+                m.insert("tag_filter", Val::new(V::Bool(true), ctx.eval(a.expr).span));
+            }
             expiration(ctx, &blk.body, &mut m, "days");
             m
         })
@@ -149,8 +152,14 @@ pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
                     attr_into(ctx, &blk.body, "prefix", &mut m, "prefix", &Ty::Str);
                     if let Some(f) = blk.body.blocks("filter").into_iter().next() {
                         attr_into(ctx, &f.body, "prefix", &mut m, "prefix", &Ty::Str);
+                        if let Some(tag) = f.body.blocks("tag").into_iter().next() {
+                            m.insert("tag_filter", Val::new(V::Bool(true), tag.header));
+                        }
                         if let Some(and) = f.body.blocks("and").into_iter().next() {
                             attr_into(ctx, &and.body, "prefix", &mut m, "prefix", &Ty::Str);
+                            if let Some(a) = and.body.attr("tags") {
+                                m.insert("tag_filter", Val::new(V::Bool(true), ctx.eval(a.expr).span));
+                            }
                         }
                     }
                     expiration(ctx, &blk.body, &mut m, "noncurrent_days");
@@ -211,6 +220,7 @@ fn attr_into(ctx: &Ctx<'_>, body: &Body<'_>, attr: &'static str, m: &mut Val, fi
 fn expiration(ctx: &Ctx<'_>, body: &Body<'_>, m: &mut Val, noncurrent_days: &'static str) {
     if let Some(e) = body.blocks("expiration").into_iter().next() {
         attr_into(ctx, &e.body, "days", m, "expiration_days", &Ty::Num);
+        attr_into(ctx, &e.body, "date", m, "expiration_date", &Ty::Str);
     }
     if let Some(e) = body.blocks("noncurrent_version_expiration").into_iter().next() {
         attr_into(ctx, &e.body, noncurrent_days, m, "noncurrent_expiration_days", &Ty::Num);

@@ -2,13 +2,15 @@
 //! express (several fields and selectors weighed together). Each returns an [`Outcome`] with its
 //! own location and wording.
 
+mod log_retention;
 mod management_events;
 mod s3_data_events;
 mod selectors;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
-use crate::source::{SourceMap, Span};
+use crate::rules::eval::Ctx;
+use crate::source::Span;
 
 /// The result of a check on one target.
 #[derive(Debug, Clone)]
@@ -26,12 +28,14 @@ pub struct Outcome {
 pub enum Builtin {
     ManagementEventsComplete,
     S3DataEventsComplete,
+    TrailLogsRetained,
 }
 
 impl Builtin {
-    const ALL: [(&'static str, Builtin); 2] = [
+    const ALL: [(&'static str, Builtin); 3] = [
         ("management_events_complete", Builtin::ManagementEventsComplete),
         ("s3_data_events_complete", Builtin::S3DataEventsComplete),
+        ("trail_logs_retained", Builtin::TrailLogsRetained),
     ];
 
     pub fn by_name(name: &str) -> Option<Builtin> {
@@ -42,10 +46,11 @@ impl Builtin {
         Self::ALL.iter().map(|(n, _)| *n).collect()
     }
 
-    pub fn call(self, target: &Resource, sources: &SourceMap) -> Outcome {
+    pub fn call(self, target: &Resource, cx: &Ctx<'_>) -> Outcome {
         match self {
-            Builtin::ManagementEventsComplete => management_events::check(target, sources),
-            Builtin::S3DataEventsComplete => s3_data_events::check(target, sources),
+            Builtin::ManagementEventsComplete => management_events::check(target, cx.sources),
+            Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
+            Builtin::TrailLogsRetained => log_retention::check(target, cx),
         }
     }
 }
