@@ -57,7 +57,7 @@ RUNTIMES = ["python3.12", "python3.11", "nodejs20.x", "nodejs18.x", "java21", "p
 
 # Mistakes planted in trails; each maps to the rule that must report it.
 TRAIL_MISTAKES = ["CT001", "CT002", "CT003", "CT004", "CT005", "CT006", "CT007", "CT008", "CT009"]
-BUCKET_MISTAKES = ["CT101", "CT102", "CT104"]
+BUCKET_MISTAKES = ["CT101", "CT102", "CT104", "CT108"]
 LOG_MISTAKES = ["CT201", "CT202"]
 KEY_MISTAKES = ["CT303", "CT303L"]  # trail key, log group key
 
@@ -209,7 +209,7 @@ variable "bucket_retention_days" {
   default = @days@
 }
 ''',
-        days=rng.choice([730, 1095, 2555]),
+        days=rng.choice([30, 90, 180]) if "CT108" in mistakes else rng.choice([730, 1095, 2555]),
     )
     files["variables.tf"] = variables
 
@@ -664,6 +664,13 @@ def tf_trail_bucket(rng, mistakes, legacy, cmk):
                 '    target_prefix = "trail/"\n  }\n'
             )
         inner.append(
+            # A planted CT108 expires every object, so it reaches the logs whatever the trail's
+            # key prefix.
+            "\n  lifecycle_rule {\n    enabled = true\n"
+            + ("" if "CT108" in mistakes else '    prefix  = "AWSLogs/"\n')
+            + "\n    expiration {\n      days = var.bucket_retention_days\n    }\n  }\n"
+        )
+        inner.append(
             "\n  server_side_encryption_configuration {\n    rule {\n      apply_server_side_encryption_by_default {\n"
             + (
                 '        sse_algorithm     = "aws:kms"\n        kms_master_key_id = aws_kms_key.trail.arn\n'
@@ -750,9 +757,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
     id     = "archive-trail-logs"
     status = "Enabled"
 
-    filter {
-      prefix = "AWSLogs/"
-    }
+    filter {@filter@}
 
     transition {
       days          = @days@
@@ -766,6 +771,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
 }
 ''',
                 days=rng.choice([30, 60, 90, 180]),
+                filter="" if "CT108" in mistakes else '\n      prefix = "AWSLogs/"\n    ',
             )
         )
     # public access block: legacy and split styles both use the separate resource
@@ -2068,12 +2074,14 @@ Resources:
         Rules:
           - Id: archive-trail-logs
             Status: Enabled
-            Prefix: AWSLogs/
-            Transitions:
+'''
+            + ("" if "CT108" in mistakes else "            Prefix: AWSLogs/\n")
+            + '''            Transitions:
               - StorageClass: GLACIER
                 TransitionInDays: !FindInMap [Settings, !Ref Environment, GlacierAfterDays]
-            ExpirationInDays: 2555
-      Tags:
+'''
+            + "            ExpirationInDays: %d\n" % (rng.choice([30, 90, 180]) if "CT108" in mistakes else 2555)
+            + '''      Tags:
         - Key: Name
           Value: !Join ["-", [!Ref Name, cloudtrail]]
 '''
@@ -2318,6 +2326,16 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None):
             props["VersioningConfiguration"] = {"Status": "Suspended"}
         if "CT102" not in mistakes:
             props["LoggingConfiguration"] = {"DestinationBucketName": {"Ref": "AccessLogsBucket"}, "LogFilePrefix": "trail/"}
+        props["LifecycleConfiguration"] = {
+            "Rules": [
+                {
+                    "Id": "expire-trail-logs",
+                    "Status": "Enabled",
+                    "Prefix": "" if "CT108" in mistakes else "AWSLogs/",
+                    "ExpirationInDays": rng.choice([30, 90, 180]) if "CT108" in mistakes else rng.choice([730, 2555]),
+                }
+            ]
+        }
         props["BucketEncryption"] = {
             "ServerSideEncryptionConfiguration": [
                 {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["TrailKey", "Arn"]}}}
