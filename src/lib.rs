@@ -354,8 +354,7 @@ fn apply_inline_ignores(
     run: &InlineRun<'_, '_>,
     today: suppress::Date,
 ) -> Vec<ErrorEntry> {
-    let directives: Vec<suppress::Directive> = files.iter().flat_map(|f| f.directives.iter().cloned()).collect();
-    let (checked, invalid) = suppress::check(&directives, run.registry);
+    let (checked, invalid) = suppress::check(files.iter().flat_map(|f| &f.directives), run.registry);
     let in_target = |s: source::Span| run.targets.get(s.file.0 as usize).copied().unwrap_or(true);
     let errors = invalid
         .into_iter()

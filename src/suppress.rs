@@ -383,7 +383,10 @@ pub struct Invalid {
 }
 
 /// Validate directives: a reason is required, every rule must exist, `until` must be a date.
-pub fn check<'d>(directives: &'d [Directive], registry: &Registry) -> (Vec<Checked<'d>>, Vec<Invalid>) {
+pub fn check<'d>(
+    directives: impl IntoIterator<Item = &'d Directive>,
+    registry: &Registry,
+) -> (Vec<Checked<'d>>, Vec<Invalid>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     for d in directives {

@@ -16,12 +16,7 @@ use crate::rules::eval::Ctx;
 use crate::source::Span;
 
 pub fn check(bucket: &Resource, cx: &Ctx<'_>) -> Outcome {
-    let pass = Outcome {
-        verdict: Verdict::Pass,
-        span: bucket.header,
-        state: String::new(),
-        attribute: String::new(),
-    };
+    let pass = Outcome::pass(bucket);
     let Some(rules) = bucket.field("lifecycle_rules") else {
         return pass;
     };

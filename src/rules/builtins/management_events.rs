@@ -11,7 +11,6 @@
 
 use super::Outcome;
 use super::selectors::{Blame, Coverage, Selectors, condition, strings};
-use crate::finding::Verdict;
 use crate::model::{Resource, Val};
 use crate::rules::describe;
 use crate::source::SourceMap;
@@ -29,14 +28,7 @@ pub fn check(trail: &Resource, sources: &SourceMap) -> Outcome {
     };
     let mut cov = Coverage::default();
     match selectors {
-        Selectors::None => {
-            return Outcome {
-                verdict: Verdict::Pass,
-                span: trail.header,
-                state: String::new(),
-                attribute: String::new(),
-            };
-        }
+        Selectors::None => return Outcome::pass(trail),
         Selectors::Classic(list) => list.iter().for_each(|s| classic(s, &mut cov, sources)),
         Selectors::Advanced(list) => list.iter().for_each(|s| advanced(s, &mut cov, sources)),
     }

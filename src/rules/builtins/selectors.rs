@@ -150,12 +150,7 @@ impl Coverage {
     /// followed by what is missing. `missing` words the three cases: neither, no writes, no reads.
     pub fn outcome(self, trail: &Resource, fallback: Blame, explain_fallback: bool, missing: [&str; 3]) -> Outcome {
         if self.read && self.write {
-            return Outcome {
-                verdict: Verdict::Pass,
-                span: trail.header,
-                state: String::new(),
-                attribute: String::new(),
-            };
+            return Outcome::pass(trail);
         }
         if let Some(u) = self.unknown {
             return u;
