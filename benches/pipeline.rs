@@ -4,8 +4,9 @@
 //! - `lint/examples`: the whole of `ctlint::lint` on `examples/`.
 //! - `lint/corpus-500`: the whole of `ctlint::lint` on a 500-file repository made by
 //!   `scripts/gen-corpus.py` (needs `python3`; skipped with a message when it cannot run).
-//! - `stages/corpus-500/*`: the same corpus one stage at a time (discover, load = read + parse,
-//!   adapt, resolve + rules), to see where a run's time goes.
+//! - `stages/corpus-500/*`: the same corpus one stage at a time, through the functions the
+//!   pipeline itself calls (discover; scan = read + parse + adapt, scope by scope; resolve +
+//!   rules), to see where a run's time goes.
 //! - `parse/{hcl,yaml,json}`: parse-only throughput on a large `.tf` file, a large YAML template
 //!   and a large JSON template, built in memory from the examples (about 512 KiB each).
 //!
@@ -87,39 +88,28 @@ fn lint_corpus(c: &mut Criterion) {
     let exclude = globset::GlobSet::empty();
     let base = std::env::current_dir().unwrap_or_default();
     let max = ctlint::load::DEFAULT_MAX_FILE_SIZE;
-    let (inputs, _) = ctlint::discover::discover(std::slice::from_ref(&corpus), &exclude, true);
-    let loaded = ctlint::load::load(&inputs, &base, max);
-    let active = ctlint::active_rules(&registry, &opts);
+    let discover = || ctlint::discover::discover(std::slice::from_ref(&corpus), &exclude, true, &base);
+    let (inputs, _) = discover();
+    let scan = || ctlint::scan::scan(&inputs, &base, max, &opts.adapt);
+    let active = ctlint::rules::select::active(&registry, &opts);
+    let settings = ctlint::config::Settings {
+        config: &opts.config,
+        registry: &registry,
+    };
 
     let mut g = c.benchmark_group("stages/corpus-500");
     g.sample_size(20).measurement_time(Duration::from_secs(5));
-    g.bench_function("discover", |b| {
-        b.iter(|| {
-            ctlint::discover::discover(std::slice::from_ref(&corpus), &exclude, true)
-                .0
-                .len()
-        })
-    });
-    g.bench_function("load", |b| {
-        b.iter(|| ctlint::load::load(&inputs, &base, max).files.len())
-    });
-    g.bench_function("adapt", |b| {
-        b.iter(|| ctlint::adapt::build(&loaded, &opts.adapt).resources.len())
-    });
+    g.bench_function("discover", |b| b.iter(|| discover().0.len()));
+    g.bench_function("scan", |b| b.iter(|| scan().model.resources.len()));
     g.bench_function("resolve+rules", |b| {
         b.iter_batched(
-            || ctlint::adapt::build(&loaded, &opts.adapt),
-            |mut model| {
+            scan,
+            |scanned| {
+                let mut model = scanned.model;
                 ctlint::resolve::resolve(&mut model);
-                let resolver = ctlint::resolve::Resolver::new(&model);
-                let cx = ctlint::rules::eval::Ctx {
-                    registry: &registry,
-                    model: &model,
-                    sources: &loaded.sources,
-                    resolver: &resolver,
-                    config: &opts.config,
-                };
-                ctlint::rules::eval::evaluate(&active, &cx).0.len()
+                ctlint::rules::run(&active, &registry, &model, &scanned.sources, &settings)
+                    .0
+                    .len()
             },
             BatchSize::LargeInput,
         )

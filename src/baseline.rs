@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::Report;
+use crate::diagnostic::Diagnostic;
 use crate::finding::{Suppression, SuppressionKind};
 
 pub const VERSION: u32 = 1;
@@ -43,7 +44,7 @@ impl Baseline {
         let mut findings: Vec<Entry> = report
             .findings
             .iter()
-            .filter(|f| f.suppressed.is_none() && f.code != "CT000")
+            .filter(|f| f.suppressed.is_none() && !f.is_parse_error())
             .map(|f| Entry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.code.clone(),
@@ -61,31 +62,34 @@ impl Baseline {
         }
     }
 
-    pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "baseline {} is not a ctlint baseline: {e} (line {}, column {})",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+    pub fn read(path: &Path) -> Result<Baseline, Diagnostic> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::in_file(&shown, format!("cannot read baseline {shown}: {e}")))?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| Diagnostic {
+            file: shown.clone(),
+            line: e.line() as u32,
+            column: e.column() as u32,
+            message: format!("{shown} is not a ctlint baseline: {e}"),
         })?;
         if b.version != VERSION {
-            return Err(format!(
-                "baseline {} has version {}; this ctlint reads version {VERSION}",
-                path.display(),
-                b.version
+            return Err(Diagnostic::in_file(
+                shown.clone(),
+                format!(
+                    "baseline {shown} has version {}; this ctlint reads version {VERSION}",
+                    b.version
+                ),
             ));
         }
         Ok(b)
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+    pub fn write(&self, path: &Path) -> Result<(), Diagnostic> {
+        let shown = path.display().to_string();
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| Diagnostic::in_file(&shown, e.to_string()))?;
         text.push('\n');
-        std::fs::write(path, text).map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+        std::fs::write(path, text)
+            .map_err(|e| Diagnostic::in_file(&shown, format!("cannot write baseline {shown}: {e}")))
     }
 
     /// Mark the findings it lists as suppressed; return the entries that matched nothing.
@@ -97,7 +101,7 @@ impl Baseline {
         for f in report
             .findings
             .iter_mut()
-            .filter(|f| f.suppressed.is_none() && f.code != "CT000")
+            .filter(|f| f.suppressed.is_none() && !f.is_parse_error())
         {
             if let Some(entries) = left.get_mut(f.fingerprint.as_str())
                 && entries.pop().is_some()

@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::adapt::AdaptOptions;
 use crate::config::{self, Config};
+use crate::diagnostic::Diagnostic;
 use crate::finding::Severity;
 use crate::model::{V, Val};
 use crate::report::{self, Format, Style};
@@ -131,18 +132,19 @@ enum ColorChoice {
     Never,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
+fn parse_format(s: &str) -> Result<Format, Diagnostic> {
     s.parse()
 }
 
-fn parse_severity(s: &str) -> Result<Severity, String> {
+fn parse_severity(s: &str) -> Result<Severity, Diagnostic> {
     s.parse()
 }
 
-fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
-    let (f, path) = s.split_once('=').ok_or("expected FORMAT=FILE")?;
+fn parse_output(s: &str) -> Result<(Format, PathBuf), Diagnostic> {
+    let expected = || Diagnostic::cli("expected FORMAT=FILE");
+    let (f, path) = s.split_once('=').ok_or_else(expected)?;
     if path.is_empty() {
-        return Err("expected FORMAT=FILE".into());
+        return Err(expected());
     }
     Ok((f.parse()?, PathBuf::from(path)))
 }
@@ -336,17 +338,19 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     code
 }
 
-fn adapt_options(args: &CheckArgs) -> Result<AdaptOptions, String> {
+fn adapt_options(args: &CheckArgs) -> Result<AdaptOptions, Diagnostic> {
     let mut opts = AdaptOptions::default();
     for f in &args.var_files {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        let vars = crate::adapt::terraform::tfvars(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        let shown = f.display().to_string();
+        let text =
+            std::fs::read_to_string(f).map_err(|e| Diagnostic::in_file(&shown, format!("cannot read {shown}: {e}")))?;
+        let vars = crate::adapt::terraform::tfvars(&text, &shown)?;
         opts.tf_vars.extend(vars);
     }
     for v in &args.vars {
         let (k, value) = v
             .split_once('=')
-            .ok_or_else(|| format!("--var `{v}`: expected NAME=VALUE"))?;
+            .ok_or_else(|| Diagnostic::cli(format!("--var `{v}`: expected NAME=VALUE")))?;
         opts.tf_vars
             .insert(k.to_string(), Val::new(V::Str(value.to_string()), Default::default()));
     }
@@ -357,10 +361,17 @@ fn adapt_options(args: &CheckArgs) -> Result<AdaptOptions, String> {
 }
 
 /// Read CloudFormation parameter values in the shapes the AWS CLI and CodePipeline use.
-fn cfn_parameters(path: &std::path::Path) -> Result<HashMap<String, String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
+fn cfn_parameters(path: &std::path::Path) -> Result<HashMap<String, String>, Diagnostic> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Diagnostic::in_file(&shown, format!("cannot read {shown}: {e}")))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Diagnostic {
+        file: shown.clone(),
+        line: e.line() as u32,
+        column: e.column() as u32,
+        message: format!("invalid JSON: {e}"),
+    })?;
+    let wrong = |message: String| Diagnostic::in_file(&shown, message);
     let scalar = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -375,10 +386,7 @@ fn cfn_parameters(path: &std::path::Path) -> Result<HashMap<String, String>, Str
                     i.get("ParameterKey").and_then(|k| k.as_str()),
                     i.get("ParameterValue").and_then(scalar),
                 ) else {
-                    return Err(format!(
-                        "{}: expected ParameterKey/ParameterValue pairs",
-                        path.display()
-                    ));
+                    return Err(wrong("expected ParameterKey/ParameterValue pairs".into()));
                 };
                 out.insert(k.to_string(), v);
             }
@@ -388,15 +396,12 @@ fn cfn_parameters(path: &std::path::Path) -> Result<HashMap<String, String>, Str
             for (k, v) in m {
                 out.insert(
                     k.clone(),
-                    scalar(v).ok_or_else(|| format!("{}: `{k}` is not a scalar", path.display()))?,
+                    scalar(v).ok_or_else(|| wrong(format!("`{k}` is not a scalar")))?,
                 );
             }
         }
         _ => {
-            return Err(format!(
-                "{}: expected a list or an object of parameters",
-                path.display()
-            ));
+            return Err(wrong("expected a list or an object of parameters".into()));
         }
     }
     Ok(out)

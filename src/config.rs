@@ -1,12 +1,15 @@
 //! `.ctlint.yaml`: found in the working directory or its parents, or given with `--config`.
 //!
-//! Keys (SPEC §5): `min_retention_days`, `require_trail`, `profiles`, `select`, `ignore`,
-//! `severity` (rule → severity), `exclude` (globs), `per_path_ignores` (glob → rules),
-//! `fail_on`. An unknown key, a wrong type or an unknown rule is an error with its line.
-//! Command-line flags override scalar keys; lists are merged.
+//! Keys (docs/configuration.md): `profiles`, `select`, `ignore`, `severity` (rule → severity),
+//! `exclude` (globs), `per_path_ignores` (glob → rules), `fail_on`, and the keys the rules
+//! declare: numeric parameters (`min_retention_days`, `[params]` in a rule file, with default
+//! and range) and switches (`require_trail`, a rule's `enabled_by`). An unknown key, a wrong
+//! type, a value out of range or an unknown rule is an error with its line. Command-line flags
+//! override scalar keys; lists are merged.
 
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
 use crate::finding::Severity;
 use crate::parse::{Node, NodeKind, yaml};
 use crate::rules::Registry;
@@ -15,12 +18,8 @@ use crate::source::FileId;
 
 pub const FILE_NAME: &str = ".ctlint.yaml";
 
-/// Numeric keys rules may read as `config.<key>`.
-pub const NUMBER_KEYS: &[&str] = &["min_retention_days"];
-
+/// The keys of the configuration itself; rules add their parameters and switches.
 const KEYS: &[&str] = &[
-    "min_retention_days",
-    "require_trail",
     "profiles",
     "select",
     "ignore",
@@ -30,12 +29,13 @@ const KEYS: &[&str] = &[
     "fail_on",
 ];
 
-pub const DEFAULT_MIN_RETENTION_DAYS: f64 = 365.0;
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
-    pub min_retention_days: f64,
-    pub require_trail: bool,
+    /// Rule parameters set in the file (`min_retention_days: 400`); the others take the default
+    /// their rule declares.
+    pub params: Vec<(String, f64)>,
+    /// Switches set in the file (`require_trail: true`).
+    pub switches: Vec<(String, bool)>,
     pub profiles: Vec<String>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
@@ -47,43 +47,30 @@ pub struct Config {
     pub path: Option<PathBuf>,
 }
 
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            min_retention_days: DEFAULT_MIN_RETENTION_DAYS,
-            require_trail: false,
-            profiles: Vec::new(),
-            select: Vec::new(),
-            ignore: Vec::new(),
-            severity: Vec::new(),
-            exclude: Vec::new(),
-            per_path_ignores: Vec::new(),
-            fail_on: None,
-            path: None,
-        }
+
+impl Config {
+    /// Is the switch `key` (a rule's `enabled_by`) turned on?
+    pub fn switch(&self, key: &str) -> bool {
+        self.switches
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .is_some_and(|(_, on)| *on)
     }
 }
 
-impl ConfigValues for Config {
+/// The parameters rules read: the configured value, else the default the rule declares.
+pub struct Settings<'a> {
+    pub config: &'a Config,
+    pub registry: &'a Registry,
+}
+
+impl ConfigValues for Settings<'_> {
     fn number(&self, key: &str) -> Option<f64> {
-        match key {
-            "min_retention_days" => Some(self.min_retention_days),
-            _ => None,
+        match self.config.params.iter().rev().find(|(k, _)| k == key) {
+            Some((_, v)) => Some(*v),
+            None => self.registry.param(key).map(|p| p.default),
         }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ConfigError {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
     }
 }
 
@@ -93,30 +80,18 @@ pub fn find(dir: &Path) -> Option<PathBuf> {
     start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
 }
 
-pub fn load(path: &Path, registry: &Registry) -> Result<Config, ConfigError> {
+pub fn load(path: &Path, registry: &Registry) -> Result<Config, Diagnostic> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        file: shown.clone(),
-        line: 1,
-        column: 1,
-        message: format!("cannot read configuration: {e}"),
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::in_file(shown.clone(), format!("cannot read configuration: {e}")))?;
     let mut c = parse(&text, &shown, registry)?;
     c.path = Some(path.to_path_buf());
     Ok(c)
 }
 
-pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, ConfigError> {
-    let source = crate::source::SourceFile::new(file.into(), file.into(), text.into());
-    let err = |span: crate::source::Span, message: String| {
-        let p = source.position(span.start);
-        ConfigError {
-            file: file.to_string(),
-            line: p.line,
-            column: p.column,
-            message,
-        }
-    };
+pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Diagnostic> {
+    let err =
+        |span: crate::source::Span, message: String| Diagnostic::at_offset(file, text, span.start as usize, message);
     let root = yaml::parse(text, FileId(0)).map_err(|e| err(e.span, e.message))?;
     let mut c = Config::default();
     let entries = match &root.kind {
@@ -125,7 +100,7 @@ pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Conf
         _ => return Err(err(root.span, "the configuration must be a mapping of keys".into())),
     };
     for (k, v) in entries {
-        let strings = |v: &Node| -> Result<Vec<String>, ConfigError> {
+        let strings = |v: &Node| -> Result<Vec<String>, Diagnostic> {
             match &v.kind {
                 NodeKind::Array(items) => items
                     .iter()
@@ -139,7 +114,7 @@ pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Conf
                 _ => Err(err(v.span, format!("`{}` takes a list of strings", k.name))),
             }
         };
-        let rules = |v: &Node| -> Result<Vec<String>, ConfigError> {
+        let rules = |v: &Node| -> Result<Vec<String>, Diagnostic> {
             let list = strings(v)?;
             for (i, r) in list.iter().enumerate() {
                 if registry.get(r).is_none() {
@@ -149,24 +124,30 @@ pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Conf
             }
             Ok(list)
         };
-        let severity = |v: &Node| -> Result<Severity, ConfigError> {
+        let severity = |v: &Node| -> Result<Severity, Diagnostic> {
             v.as_str()
                 .ok_or_else(|| err(v.span, "expected a severity".into()))?
                 .parse()
-                .map_err(|e: String| err(v.span, e))
+                .map_err(|e: Diagnostic| err(v.span, e.message))
         };
         match k.name.as_str() {
-            "min_retention_days" => {
-                c.min_retention_days = match &v.kind {
-                    NodeKind::Number(n) => n.parse().map_err(|_| err(v.span, "expected a number of days".into()))?,
-                    _ => return Err(err(v.span, "`min_retention_days` takes a number of days".into())),
-                }
+            key if registry.param(key).is_some() => {
+                let param = registry.param(key).expect("just found");
+                let n: f64 = match &v.kind {
+                    NodeKind::Number(n) => n
+                        .parse()
+                        .map_err(|_| err(v.span, format!("`{key}` takes a number ({})", param.description)))?,
+                    _ => return Err(err(v.span, format!("`{key}` takes a number ({})", param.description))),
+                };
+                let n = param.check(n).map_err(|e| err(v.span, e))?;
+                c.params.push((key.to_string(), n));
             }
-            "require_trail" => {
-                c.require_trail = match v.kind {
+            key if registry.is_switch(key) => {
+                let on = match v.kind {
                     NodeKind::Bool(b) => b,
-                    _ => return Err(err(v.span, "`require_trail` takes true or false".into())),
-                }
+                    _ => return Err(err(v.span, format!("`{key}` takes true or false"))),
+                };
+                c.switches.push((key.to_string(), on));
             }
             "profiles" => c.profiles = strings(v)?,
             "select" => c.select = rules(v)?,
@@ -194,14 +175,29 @@ pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Conf
                 }
             }
             other => {
+                let mut keys: Vec<&str> = registry.params().iter().map(|p| p.key.as_str()).collect();
+                keys.extend(registry.switches());
+                keys.extend(KEYS);
                 return Err(err(
                     k.span,
-                    format!("unknown key `{other}` (expected one of: {})", KEYS.join(", ")),
+                    format!("unknown key `{other}` (expected one of: {})", keys.join(", ")),
                 ));
             }
         }
     }
     Ok(c)
+}
+
+/// A set of globs (`exclude`, `per_path_ignores`); a pattern that does not compile matches
+/// nothing.
+pub fn globs(patterns: &[String]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(g) = globset::Glob::new(p) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 #[cfg(test)]
@@ -220,11 +216,37 @@ mod tests {
             &registry(),
         )
         .unwrap();
-        assert_eq!(c.min_retention_days, 400.0);
-        assert!(c.require_trail);
+        let settings = Settings {
+            config: &c,
+            registry: &registry(),
+        };
+        assert_eq!(settings.number("min_retention_days"), Some(400.0));
+        assert!(c.switch("require_trail"));
         assert_eq!(c.severity, vec![("CT002".to_string(), Severity::Critical)]);
         assert_eq!(c.fail_on, Some(Severity::High));
         assert_eq!(c.per_path_ignores.len(), 1);
+    }
+
+    #[test]
+    fn rule_parameters_are_range_checked() {
+        for bad in [
+            "min_retention_days: -5\n",
+            "min_retention_days: 1e400\n",
+            "min_retention_days: x\n",
+        ] {
+            let e = parse(bad, "c.yaml", &registry()).unwrap_err();
+            assert_eq!((e.line, e.column), (1, 21), "{bad}: {e}");
+            assert!(e.message.contains("`min_retention_days` takes a number"), "{e}");
+        }
+        let e = parse("require_trail: yes please\n", "c.yaml", &registry()).unwrap_err();
+        assert!(e.message.contains("takes true or false"), "{e}");
+        let c = Config::default();
+        let settings = Settings {
+            config: &c,
+            registry: &registry(),
+        };
+        assert_eq!(settings.number("min_retention_days"), Some(365.0));
+        assert_eq!(settings.number("max_retention_days"), None);
     }
 
     #[test]

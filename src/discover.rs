@@ -19,6 +19,9 @@ use std::sync::Mutex;
 use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 
+use crate::diagnostic::Diagnostic;
+use crate::source::display_path;
+
 /// Directories never descended into, whatever the ignore files say.
 pub const SKIPPED_DIRS: [&str; 4] = [".terraform", ".terragrunt-cache", ".git", "node_modules"];
 
@@ -36,12 +39,6 @@ pub struct Input {
     pub role: Role,
     /// Named on the command line: read even if its name is not one we look for.
     pub explicit: bool,
-}
-
-#[derive(Debug)]
-pub struct DiscoverError {
-    pub path: PathBuf,
-    pub message: String,
 }
 
 /// Is this file name one we look at when walking directories?
@@ -67,9 +64,15 @@ pub fn is_terraform(path: &Path) -> bool {
 
 /// Expand the command-line paths into the sorted, de-duplicated list of files to read.
 /// With `module_context`, a named `.tf` file brings the rest of its directory as context.
-pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool) -> (Vec<Input>, Vec<DiscoverError>) {
+/// Paths that cannot be read are diagnostics, shown relative to `base`.
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &GlobSet,
+    module_context: bool,
+    base: &Path,
+) -> (Vec<Input>, Vec<Diagnostic>) {
     let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<(PathBuf, String)> = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
@@ -105,12 +108,13 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool) -> (
                     }
                 }
             }
-            Err(e) => errors.push(DiscoverError {
-                path: path.clone(),
-                message: format!("cannot read `{}`: {e}", path.display()),
-            }),
+            Err(e) => errors.push((path.clone(), format!("cannot read `{}`: {e}", path.display()))),
         }
     }
+    let errors = errors
+        .into_iter()
+        .map(|(path, message)| Diagnostic::in_file(display_path(&path, base), message))
+        .collect();
     (found.into_values().collect(), errors)
 }
 
@@ -139,7 +143,7 @@ fn clean(path: PathBuf) -> PathBuf {
     }
 }
 
-fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<DiscoverError>) -> Vec<PathBuf> {
+fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let files = Mutex::new(Vec::new());
     let errs = Mutex::new(Vec::new());
@@ -165,10 +169,9 @@ fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<DiscoverError>) -> Vec<
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    errs.lock().expect("walker error list").push(DiscoverError {
-                        path: root.to_path_buf(),
-                        message: e.to_string(),
-                    });
+                    errs.lock()
+                        .expect("walker error list")
+                        .push((root.to_path_buf(), e.to_string()));
                     return WalkState::Continue;
                 }
             };

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -58,9 +59,9 @@ impl fmt::Display for Severity {
 }
 
 impl FromStr for Severity {
-    type Err = String;
+    type Err = Diagnostic;
 
-    fn from_str(s: &str) -> Result<Severity, String> {
+    fn from_str(s: &str) -> Result<Severity, Diagnostic> {
         Ok(match s.to_ascii_lowercase().as_str() {
             "info" => Severity::Info,
             "low" => Severity::Low,
@@ -68,9 +69,9 @@ impl FromStr for Severity {
             "high" => Severity::High,
             "critical" => Severity::Critical,
             _ => {
-                return Err(format!(
+                return Err(Diagnostic::cli(format!(
                     "unknown severity `{s}` (expected critical, high, medium, low or info)"
-                ));
+                )));
             }
         })
     }
@@ -163,7 +164,35 @@ impl SuppressionKind {
     }
 }
 
+/// The code of the rule built into parsing: a file that ctlint recognises but cannot read.
+pub const PARSE_ERROR: &str = "CT000";
+
 impl Finding {
+    /// A CT000 finding: the file `file` (as shown) cannot be read, at `error`'s location.
+    pub fn parse_error(name: &str, severity: Severity, file: String, error: &crate::parse::ParseError) -> Finding {
+        Finding {
+            code: PARSE_ERROR.into(),
+            name: name.into(),
+            severity,
+            verdict: Verdict::Fail,
+            message: format!("`{file}` cannot be read: {}", error.message),
+            fingerprint: Finding::fingerprint_of(PARSE_ERROR, &file, &file, ""),
+            resource: file,
+            primary: Label::new(error.span, error.message.clone()),
+            related: Vec::new(),
+            help: Some("fix the syntax error; the other files were still linted".into()),
+            attribute: String::new(),
+            suppressed: None,
+            target: None,
+        }
+    }
+
+    /// Is this a file that could not be read (CT000) rather than a rule's verdict? Such findings
+    /// are also listed as errors, are never baselined nor suppressed, and set exit code 2.
+    pub fn is_parse_error(&self) -> bool {
+        self.code == PARSE_ERROR
+    }
+
     /// Compute the fingerprint from rule, file, resource address and attribute path: never from
     /// line numbers, so it survives unrelated edits.
     pub fn fingerprint_of(code: &str, file: &str, resource: &str, attribute: &str) -> String {

@@ -1,6 +1,6 @@
 //! Reading and classifying: each discovered file is read, checked (size cap, UTF-8), recognised
-//! by name and content, and parsed. Runs in parallel over files; a panic in one file's parser is
-//! caught and becomes that file's CT000 finding.
+//! by name and content, and parsed ([`crate::scan`] calls it for the files of each scope, in
+//! parallel); a panic in one file's parser is caught and becomes that file's CT000 finding.
 //!
 //! - `.tf` → Terraform (HCL); `.tf.json` → Terraform (JSON syntax);
 //! - YAML/JSON with `AWSTemplateFormatVersion` or a `Resources` map of `AWS::…` types →
@@ -15,11 +15,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use hcl_edit::structure::Body;
-use rayon::prelude::*;
 
-use crate::discover::{Input, Role};
+use crate::discover::Input;
 use crate::parse::{self, Node, NodeKind, ParseError};
-use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
+use crate::source::{FileId, SourceFile, Span, display_path};
 
 /// Default cap on the size of one input file (SPEC §8).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -35,39 +34,6 @@ pub enum Parsed {
     Ignored,
     /// Recognised as ours but unreadable: a CT000 finding.
     Failed(ParseError),
-}
-
-#[derive(Debug)]
-pub struct LoadedFile {
-    pub id: FileId,
-    pub role: Role,
-    pub parsed: Parsed,
-}
-
-pub struct Loaded {
-    pub sources: SourceMap,
-    pub files: Vec<LoadedFile>,
-}
-
-/// Read and parse every input at once (the pipeline streams through [`crate::scan`] instead;
-/// kept for the stage benchmarks). `base` is the directory paths are shown relative to.
-pub fn load(inputs: &[Input], base: &Path, max_size: u64) -> Loaded {
-    let results: Vec<(SourceFile, Parsed)> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(i, input)| read_and_parse(input, FileId(i as u32), base, max_size))
-        .collect();
-    let mut sources = SourceMap::default();
-    let mut files = Vec::with_capacity(results.len());
-    for ((source, parsed), input) in results.into_iter().zip(inputs) {
-        let id = sources.add(source);
-        files.push(LoadedFile {
-            id,
-            role: input.role,
-            parsed,
-        });
-    }
-    Loaded { sources, files }
 }
 
 /// Read, classify and parse one input. A panic in a parser becomes this file's parse error.

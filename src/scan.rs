@@ -14,9 +14,12 @@ use rayon::prelude::*;
 
 use crate::adapt::{self, AdaptOptions, ScopeFiles};
 use crate::discover::{Input, Role, is_terraform};
+use crate::finding::{Finding, PARSE_ERROR};
 use crate::load::{self, Parsed};
 use crate::model::{Model, Resource, Scope, ScopeId};
 use crate::parse::ParseError;
+use crate::rules::Registry;
+use crate::rules::eval::Active;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, Directive};
 
@@ -123,6 +126,63 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         files,
         model: adapt::assemble(scopes),
     }
+}
+
+/// What the files themselves say, before any rule runs.
+pub struct FileOutcomes {
+    /// CT000 for every file that is ours but cannot be read.
+    pub findings: Vec<Finding>,
+    /// Files read as Terraform, CloudFormation or policy documents (parsed or not).
+    pub files: usize,
+    pub parse_errors: usize,
+    /// Files recognised but not checked (plans).
+    pub notes: Vec<String>,
+}
+
+/// CT000 for the files that did not parse, reported even when the rule is not selected: a file
+/// that does not parse hides every other finding in it. Its severity is the configured one when
+/// the rule runs, else the catalogue's.
+pub fn file_outcomes(
+    files: &[FileStatus],
+    sources: &SourceMap,
+    registry: &Registry,
+    active: &[Active<'_>],
+) -> FileOutcomes {
+    let (name, severity) = match active.iter().find(|a| a.rule.code == PARSE_ERROR) {
+        Some(a) => (a.rule.name.as_str(), a.severity),
+        None => registry
+            .get(PARSE_ERROR)
+            .map_or(("parse-error", crate::finding::Severity::High), |r| {
+                (r.name.as_str(), r.severity)
+            }),
+    };
+    let mut out = FileOutcomes {
+        findings: Vec::new(),
+        files: 0,
+        parse_errors: 0,
+        notes: Vec::new(),
+    };
+    for f in files {
+        match &f.status {
+            Status::Ignored => {}
+            Status::Failed(e) => {
+                out.files += 1;
+                out.parse_errors += 1;
+                let file = sources.get(f.id).display.clone();
+                out.findings.push(Finding::parse_error(name, severity, file, e));
+            }
+            Status::Plan => {
+                // Recognised so that it is not silently skipped as "not ours", but plans are
+                // not modelled yet: say so rather than pass them.
+                out.notes.push(format!(
+                    "`{}` is a Terraform plan (`terraform show -json`); plan files are not checked yet",
+                    sources.get(f.id).display
+                ));
+            }
+            Status::Read => out.files += 1,
+        }
+    }
+    out
 }
 
 /// Scopes of files, before reading: Terraform files by directory, anything else alone (indices

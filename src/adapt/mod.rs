@@ -11,9 +11,7 @@ pub mod terraform;
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-
-use crate::load::{Loaded, Parsed};
+use crate::load::Parsed;
 use crate::model::{Format, Model, Origin, Part, Resource, Scope, ScopeId, Sym, Text, V, Val};
 use crate::source::{FileId, SourceFile, Span};
 use terraform::body::{Body, Src};
@@ -88,27 +86,6 @@ pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) 
             resources,
         ))
     })
-}
-
-/// Adapt every scope of already-loaded files, in parallel (what the pipeline does file group by
-/// file group in [`crate::scan`]; kept for the stage benchmarks).
-pub fn build(loaded: &Loaded, opts: &AdaptOptions) -> Model {
-    let groups = crate::scan::group(loaded.files.iter().map(|f| loaded.sources.get(f.id).path.as_path()));
-    let results: Vec<Option<(Scope, Vec<Resource>)>> = groups
-        .par_iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let files = g
-                .iter()
-                .map(|&f| {
-                    let lf = &loaded.files[f];
-                    (&**loaded.sources.get(lf.id), lf.id, &lf.parsed)
-                })
-                .collect();
-            adapt_scope(&ScopeFiles { files }, i as ScopeId, opts)
-        })
-        .collect();
-    assemble(results)
 }
 
 /// Put scopes together into a model; scope ids are positions, so scopes without resources keep

@@ -115,7 +115,7 @@ pub fn render(report: &Report) -> String {
     let mut errors: Vec<JsonError<'_>> = report
         .findings
         .iter()
-        .filter(|f| f.code == "CT000")
+        .filter(|f| f.is_parse_error())
         .map(|f| {
             let l = loc(&report.sources, f.primary.span);
             (l, f)

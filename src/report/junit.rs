@@ -22,9 +22,9 @@ pub fn render(report: &Report) -> String {
             .or_default()
             .push((&e.resource, e.verdict, finding));
     }
-    for f in report.findings.iter().filter(|f| f.code == "CT000") {
+    for f in report.findings.iter().filter(|f| f.is_parse_error()) {
         suites
-            .entry("CT000")
+            .entry(&f.code)
             .or_default()
             .push((&f.resource, Verdict::Fail, Some(f)));
     }

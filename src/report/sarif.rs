@@ -1,11 +1,12 @@
 //! SARIF 2.1.0 for code scanning (SPEC §7), checked with the SARIF multitool's `Sarif` and `Gh` rule
 //! kinds (`scripts/validate-sarif.sh`) and against the OASIS schema (`tests/sarif.rs`).
 //!
-//! - One run. Every rule that ran is in `tool.driver.rules` exactly once, in code order with CT000
-//!   last, with name, short and full description (GitHub caps both at 1024 characters), plain and
-//!   Markdown help, `defaultConfiguration.level`, and `security-severity` (a string) and tags in its
-//!   properties. A CT000 finding whose rule was not selected still gets its descriptor, so every
-//!   `ruleIndex` indexes `tool.driver.rules` and names a rule with the result's `ruleId`.
+//! - One run. Every rule that ran is in `tool.driver.rules` exactly once, in the report's order
+//!   (code order, the parse-error rule last), with name, short and full description (GitHub caps
+//!   both at 1024 characters), plain and Markdown help, `defaultConfiguration.level`, and
+//!   `security-severity` (a string) and tags in its properties. The report lists the parse-error
+//!   rule also when it was not selected but a file did not parse, so every `ruleIndex` indexes
+//!   `tool.driver.rules` and names a rule with the result's `ruleId`.
 //! - Files under the working directory are repository-relative URIs under `%SRCROOT%` (`/`
 //!   separated, percent-encoded, no `.` or `..` segments); files outside it are absolute `file://`
 //!   URIs without a `uriBaseId`, which GitHub makes relative to its checkout.
@@ -31,7 +32,7 @@ use serde_json::{Value, json};
 use super::loc;
 use crate::Report;
 use crate::finding::{Finding, Severity, Verdict};
-use crate::rules::{Rule, docs, registry};
+use crate::rules::{Rule, docs};
 use crate::source::Span;
 
 const SRCROOT: &str = "%SRCROOT%";
@@ -39,10 +40,6 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub's limit on `shortDescription.text` and `fullDescription.text`, in characters.
 const MAX_DESCRIPTION: usize = 1024;
 const TAGS: [&str; 3] = ["security", "cloudtrail", "iac"];
-
-/// The descriptor of CT000 when the parse-error rule was not selected but a file did not parse.
-const CT000_FILE: &str = "rules/CT000-parse-error.toml";
-const CT000_TOML: &str = include_str!("../../rules/CT000-parse-error.toml");
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -133,14 +130,9 @@ fn rule_descriptor(rule: &Rule, severity: Severity) -> Value {
     })
 }
 
-/// A descriptor for a finding whose rule is not in the report's rule list: CT000 (reported even
-/// when not selected) from the embedded catalogue, anything else from the finding itself.
+/// A descriptor for a finding whose rule is not in the report's rule list (the pipeline lists
+/// every rule it reports, so this only guards reports built by hand).
 fn fallback_descriptor(f: &Finding) -> Value {
-    if f.code == "CT000"
-        && let Ok(rule) = registry::load_rule(CT000_FILE, CT000_TOML)
-    {
-        return rule_descriptor(&rule, f.severity);
-    }
     let name = non_empty(&f.name, &f.code);
     json!({
         "id": f.code,
@@ -170,12 +162,7 @@ impl RuleTable {
             codes: Vec::new(),
             descriptors: Vec::new(),
         };
-        let ordered = report
-            .rules
-            .iter()
-            .filter(|(r, _)| r.code != "CT000")
-            .chain(report.rules.iter().filter(|(r, _)| r.code == "CT000"));
-        for (rule, severity) in ordered {
+        for (rule, severity) in &report.rules {
             if table.index(&rule.code).is_none() {
                 table.codes.push(rule.code.clone());
                 table.descriptors.push(rule_descriptor(rule, *severity));

@@ -8,7 +8,31 @@ pub mod docs;
 pub mod eval;
 pub mod predicate;
 pub mod registry;
+pub mod select;
 pub mod spec;
 pub mod whole_scan;
 
-pub use registry::{Registry, Rule, RuleError, Target};
+pub use registry::{Registry, Rule, Target};
+
+use crate::finding::Finding;
+use crate::model::Model;
+use crate::source::SourceMap;
+
+/// Evaluate the active rules on a resolved model.
+pub fn run(
+    active: &[eval::Active<'_>],
+    registry: &Registry,
+    model: &Model,
+    sources: &SourceMap,
+    settings: &dyn predicate::ConfigValues,
+) -> (Vec<Finding>, eval::Tally) {
+    let resolver = crate::resolve::Resolver::new(model);
+    let cx = eval::Ctx {
+        registry,
+        model,
+        sources,
+        resolver: &resolver,
+        config: settings,
+    };
+    eval::evaluate(active, &cx)
+}

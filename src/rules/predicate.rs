@@ -68,7 +68,7 @@ impl Predicate {
                 toml::Value::Integer(i) => Bound::Num(*i as f64),
                 toml::Value::Float(f) => Bound::Num(*f),
                 toml::Value::String(s) => match s.strip_prefix("config.") {
-                    Some(key) if crate::config::NUMBER_KEYS.contains(&key) => Bound::Config(key.to_string()),
+                    Some(key) if !key.is_empty() => Bound::Config(key.to_string()),
                     _ => return Err(format!("`min` takes a number or `config.<key>`; `{s}` is neither")),
                 },
                 _ => return Err("`min` takes a number or `config.<key>`".into()),

@@ -11,6 +11,7 @@ use jsonpath_rust::parser::parse_json_path;
 
 use super::predicate::Predicate;
 use super::spec::{CheckSpec, Docs, Help, RuleFile};
+use crate::diagnostic::Diagnostic;
 use crate::finding::Severity;
 use crate::model::{Edge, Kind, schema};
 
@@ -92,11 +93,55 @@ pub struct Rule {
     /// For a `scan` rule: the trail rules one trail must pass, and where the list is written
     /// (line, column) for errors found once every rule is loaded.
     pub passes: Vec<String>,
-    pub passes_at: (usize, usize),
+    pub passes_at: (u32, u32),
     pub docs: Docs,
     /// The file it was loaded from (`rules/CT001-….toml` or a `--rules-dir` path).
     pub origin: String,
+    /// The configuration switch that turns it on (`require_trail`), if any.
+    pub enabled_by: Option<String>,
+    /// The numeric configuration keys it reads.
+    pub params: Vec<Param>,
 }
+
+/// A numeric configuration key a rule reads, declared in its rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub key: String,
+    pub default: f64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub description: String,
+}
+
+impl Param {
+    /// Check a configured value against the declared range.
+    pub fn check(&self, value: f64) -> Result<f64, String> {
+        let range = match (self.min, self.max) {
+            (Some(lo), Some(hi)) => format!(" between {} and {}", fmt_num(lo), fmt_num(hi)),
+            (Some(lo), None) => format!(" of at least {}", fmt_num(lo)),
+            (None, Some(hi)) => format!(" of at most {}", fmt_num(hi)),
+            (None, None) => String::new(),
+        };
+        let ok = value.is_finite() && self.min.is_none_or(|lo| value >= lo) && self.max.is_none_or(|hi| value <= hi);
+        if ok {
+            Ok(value)
+        } else {
+            Err(format!(
+                "`{}` takes a number{range} ({}); {} is not one",
+                self.key,
+                self.description,
+                fmt_num(value)
+            ))
+        }
+    }
+}
+
+fn fmt_num(n: f64) -> String {
+    crate::model::value::fmt_num(n)
+}
+
+/// The message placeholders every rule may use; `config.KEY` names a declared parameter.
+const PLACEHOLDERS: [&str; 6] = ["name", "resource", "trail", "state", "title", "noun"];
 
 impl Rule {
     /// Does `id` (a code, name or alias, any case) name this rule?
@@ -107,21 +152,6 @@ impl Rule {
     }
 }
 
-/// A rule file that does not load.
-#[derive(Debug, Clone)]
-pub struct RuleError {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for RuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     pub rules: Vec<Rule>,
@@ -129,18 +159,13 @@ pub struct Registry {
 
 impl Registry {
     /// The embedded catalogue, plus the rule files of `extra_dir`.
-    pub fn load(extra_dir: Option<&Path>) -> Result<Registry, RuleError> {
+    pub fn load(extra_dir: Option<&Path>) -> Result<Registry, Diagnostic> {
         let mut rules = Vec::new();
         for (name, text) in embedded::EMBEDDED {
             rules.push(load_rule(&format!("rules/{name}"), text)?);
         }
         if let Some(dir) = extra_dir {
-            let err = |message: String| RuleError {
-                file: dir.display().to_string(),
-                line: 1,
-                column: 1,
-                message,
-            };
+            let err = |message: String| Diagnostic::in_file(dir.display().to_string(), message);
             let entries = std::fs::read_dir(dir).map_err(|e| err(format!("cannot read rules directory: {e}")))?;
             let mut files: Vec<_> = entries
                 .filter_map(Result::ok)
@@ -150,16 +175,13 @@ impl Registry {
             files.sort();
             for f in files {
                 let shown = f.display().to_string();
-                let text = std::fs::read_to_string(&f).map_err(|e| RuleError {
-                    file: shown.clone(),
-                    line: 1,
-                    column: 1,
-                    message: format!("cannot read rule file: {e}"),
-                })?;
+                let text = std::fs::read_to_string(&f)
+                    .map_err(|e| Diagnostic::in_file(shown.clone(), format!("cannot read rule file: {e}")))?;
                 rules.push(load_rule(&shown, &text)?);
             }
         }
         check_unique(&rules)?;
+        check_params(&rules)?;
         check_passes(&mut rules)?;
         rules.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(Registry { rules })
@@ -168,19 +190,70 @@ impl Registry {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.is(id))
     }
+
+    /// The numeric configuration key `key`, as the rules that read it declare it.
+    pub fn param(&self, key: &str) -> Option<&Param> {
+        self.rules.iter().flat_map(|r| &r.params).find(|p| p.key == key)
+    }
+
+    /// Every numeric configuration key, once, in name order.
+    pub fn params(&self) -> Vec<&Param> {
+        let mut out: Vec<&Param> = Vec::new();
+        for p in self.rules.iter().flat_map(|r| &r.params) {
+            if !out.iter().any(|q| q.key == p.key) {
+                out.push(p);
+            }
+        }
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        out
+    }
+
+    /// Is `key` a configuration switch that turns rules on?
+    pub fn is_switch(&self, key: &str) -> bool {
+        self.rules.iter().any(|r| r.enabled_by.as_deref() == Some(key))
+    }
+
+    /// Every configuration switch, once, in name order.
+    pub fn switches(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.rules.iter().filter_map(|r| r.enabled_by.as_deref()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
-fn check_unique(rules: &[Rule]) -> Result<(), RuleError> {
+/// Two rules that read the same configuration key must agree on its default and range, or the
+/// key would mean two things.
+fn check_params(rules: &[Rule]) -> Result<(), Diagnostic> {
+    for (i, a) in rules.iter().enumerate() {
+        for b in &rules[i + 1..] {
+            for p in &b.params {
+                if let Some(q) = a.params.iter().find(|q| q.key == p.key)
+                    && (q.default, q.min, q.max) != (p.default, p.min, p.max)
+                {
+                    return Err(Diagnostic::in_file(
+                        b.origin.clone(),
+                        format!(
+                            "parameter `{}` is declared by {} ({}) with another default or range",
+                            p.key, a.code, a.origin
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_unique(rules: &[Rule]) -> Result<(), Diagnostic> {
     for (i, a) in rules.iter().enumerate() {
         for b in &rules[i + 1..] {
             let clash = [&b.code, &b.name].into_iter().chain(&b.aliases).find(|id| a.is(id));
             if let Some(id) = clash {
-                return Err(RuleError {
-                    file: b.origin.clone(),
-                    line: 1,
-                    column: 1,
-                    message: format!("`{id}` is already used by {} ({})", a.code, a.origin),
-                });
+                return Err(Diagnostic::in_file(
+                    b.origin.clone(),
+                    format!("`{id}` is already used by {} ({})", a.code, a.origin),
+                ));
             }
         }
     }
@@ -189,7 +262,7 @@ fn check_unique(rules: &[Rule]) -> Result<(), RuleError> {
 
 /// The rules a `scan` rule names must exist and be evaluated on trails themselves; names and
 /// aliases become codes.
-fn check_passes(rules: &mut [Rule]) -> Result<(), RuleError> {
+fn check_passes(rules: &mut [Rule]) -> Result<(), Diagnostic> {
     let trail_rule = |r: &Rule| {
         r.targets
             .iter()
@@ -199,7 +272,7 @@ fn check_passes(rules: &mut [Rule]) -> Result<(), RuleError> {
     for (i, rule) in rules.iter().enumerate() {
         let mut codes = Vec::new();
         for id in &rule.passes {
-            let err = |message: String| RuleError {
+            let err = |message: String| Diagnostic {
                 file: rule.origin.clone(),
                 line: rule.passes_at.0,
                 column: rule.passes_at.1,
@@ -226,18 +299,9 @@ fn check_passes(rules: &mut [Rule]) -> Result<(), RuleError> {
 }
 
 /// Load one rule file; errors carry the line and column of the offending value.
-pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
+pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
     let at = |span: Option<std::ops::Range<usize>>, message: String| {
-        let offset = span.map_or(0, |s| s.start).min(text.len());
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        RuleError {
-            file: file.to_string(),
-            line,
-            column,
-            message,
-        }
+        Diagnostic::at_offset(file, text, span.map_or(0, |s| s.start), message)
     };
     let spec: RuleFile = toml::from_str(text).map_err(|e| at(e.span(), e.message().to_string()))?;
     let code = spec.code.get_ref().clone();
@@ -262,7 +326,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         .severity
         .get_ref()
         .parse()
-        .map_err(|e: String| at(Some(spec.severity.span()), e))?;
+        .map_err(|e: Diagnostic| at(Some(spec.severity.span()), e.message))?;
     let mut targets = Vec::new();
     for t in spec.target.get_ref().items() {
         targets.push(Target::parse(t).map_err(|e| at(Some(spec.target.span()), e))?);
@@ -305,7 +369,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
             "a rule needs at least one [[check]]".into(),
         ));
     }
-    let compile = |c: &CheckSpec| -> Result<Check, RuleError> {
+    let compile = |c: &CheckSpec| -> Result<Check, Diagnostic> {
         let expect = Predicate::parse(c.expect.get_ref()).map_err(|e| at(Some(c.expect.span()), e))?;
         let builtin = matches!(expect, Predicate::Builtin(_));
         let (select, fields) = match &c.select {
@@ -343,6 +407,95 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
     };
     let when = spec.when.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
     let checks = spec.check.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    let mut params = Vec::new();
+    for (key, p) in &spec.params {
+        let ps = p.get_ref();
+        let param = Param {
+            key: key.clone(),
+            default: ps.default,
+            min: ps.min,
+            max: ps.max,
+            description: ps.description.clone(),
+        };
+        if !key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(at(
+                Some(p.span()),
+                format!("parameter `{key}` must be lowercase words joined by `_`"),
+            ));
+        }
+        param
+            .check(ps.default)
+            .map_err(|e| at(Some(p.span()), format!("the default is out of range: {e}")))?;
+        params.push(param);
+    }
+    // Every configuration value the rule reads is declared, and every placeholder is one the
+    // engine fills: a typo would otherwise print `{trial}` in every finding.
+    let declared = |key: &str| params.iter().any(|p| p.key == key);
+    for c in spec.when.iter().chain(&spec.check) {
+        let mut texts: Vec<&str> = c.message.iter().chain(&c.label).map(String::as_str).collect();
+        match &c.help {
+            Some(super::spec::Help::Text(t)) => texts.push(t),
+            Some(super::spec::Help::PerFormat {
+                terraform,
+                cloudformation,
+            }) => {
+                texts.push(terraform);
+                texts.push(cloudformation);
+            }
+            None => {}
+        }
+        for key in texts.iter().flat_map(|t| placeholders(t)) {
+            let ok = match key.strip_prefix("config.") {
+                Some(k) => declared(k),
+                None => PLACEHOLDERS.contains(&key),
+            };
+            if !ok {
+                return Err(at(
+                    Some(c.expect.span()),
+                    format!(
+                        "unknown placeholder `{{{key}}}` in this check's text (expected one of {}, or `config.KEY` for a parameter in [params])",
+                        PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                    ),
+                ));
+            }
+        }
+        for key in config_keys(c.expect.get_ref()) {
+            if !declared(&key) {
+                return Err(at(
+                    Some(c.expect.span()),
+                    format!("`config.{key}` is not a parameter of this rule: declare it in [params.{key}]"),
+                ));
+            }
+        }
+    }
+    for c in &checks {
+        if let Predicate::Builtin(b) = &c.expect {
+            for key in b.params() {
+                if !declared(key) {
+                    return Err(at(
+                        Some(spec.target.span()),
+                        format!("builtin `{}` reads `{key}`: declare it in [params.{key}]", b.name()),
+                    ));
+                }
+            }
+        }
+    }
+    let enabled_by = match &spec.enabled_by {
+        Some(s) if spec.enabled => {
+            return Err(at(
+                Some(s.span()),
+                "`enabled_by` names the switch that turns on a rule that is off by default (`enabled = false`)".into(),
+            ));
+        }
+        Some(s) if !s.get_ref().chars().all(|c| c.is_ascii_lowercase() || c == '_') || s.get_ref().is_empty() => {
+            return Err(at(Some(s.span()), "a switch is lowercase words joined by `_`".into()));
+        }
+        Some(s) => Some(s.get_ref().clone()),
+        None => None,
+    };
     Ok(Rule {
         code,
         name,
@@ -358,7 +511,43 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         passes_at,
         docs: spec.docs,
         origin: file.to_string(),
+        enabled_by,
+        params,
     })
+}
+
+/// The `{key}` placeholders of a message template: identifiers only, so that prose such as
+/// `expiration { days }` and Terraform's `${...}` are left alone.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let key = &after[..end];
+        // `${...}` is Terraform interpolation quoted in a help text, not a placeholder.
+        let interpolation = rest[..start].ends_with('$');
+        if !interpolation
+            && !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+        {
+            out.push(key);
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// The `config.KEY` strings of a predicate table, at any depth.
+fn config_keys(v: &toml::Value) -> Vec<String> {
+    match v {
+        toml::Value::String(s) => s.strip_prefix("config.").map(str::to_string).into_iter().collect(),
+        toml::Value::Array(items) => items.iter().flat_map(config_keys).collect(),
+        toml::Value::Table(t) => t.values().flat_map(config_keys).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The member names a JSONPath walks: `$.a.b[*].c` → `[a, b, c]`, `$['a']` → `[a]`. Filters and
@@ -450,6 +639,73 @@ mod tests {
         assert!(e.message.contains("unknown rule `CT998`"), "{e}");
         assert!(load("target = \"scan\"\n").is_err());
         assert!(load("target = \"trail\"\npasses = [\"CT001\"]\n[[check]]\nselect = \"$.name\"\nexpect = { present = true }\n").is_err());
+    }
+
+    /// A rule file with `body` between its header and its docs.
+    fn rule_with(body: &str) -> String {
+        format!(
+            "code = \"CT599\"\nname = \"x\"\nseverity = \"low\"\ntitle = \"t\"\n{body}[docs]\nwhat = \"\"\nwhy = \"\"\n"
+        )
+    }
+
+    #[test]
+    fn placeholders_and_parameters_are_checked_when_the_rule_loads() {
+        let check = |message: &str| {
+            format!(
+                "target = \"trail\"\n[[check]]\nselect = \"$.name\"\nexpect = {{ present = true }}\nmessage = \"{message}\"\n"
+            )
+        };
+        assert!(load_rule("x.toml", &rule_with(&check("trail `{trail}`: {state}"))).is_ok());
+        let e = load_rule("x.toml", &rule_with(&check("trail `{trial}`"))).unwrap_err();
+        assert!(
+            e.message.contains("unknown placeholder `{trial}`") && e.line == 8,
+            "{e}"
+        );
+        // Prose braces and quoted Terraform interpolation are not placeholders.
+        assert!(load_rule("x.toml", &rule_with(&check("set `expiration { days }` to ${var.days}"))).is_ok());
+        let e = load_rule("x.toml", &rule_with(&check("{config.min_days}"))).unwrap_err();
+        assert!(e.message.contains("`{config.min_days}`"), "{e}");
+        let declared = format!(
+            "{}[params.min_days]\ndefault = 30\nmin = 1\ndescription = \"days\"\n",
+            check("{config.min_days}")
+        );
+        let rule = load_rule("x.toml", &rule_with(&declared)).unwrap();
+        assert_eq!(rule.params[0].default, 30.0);
+        assert!(rule.params[0].check(0.0).is_err() && rule.params[0].check(f64::INFINITY).is_err());
+        let bad_default = declared.replace("default = 30", "default = 0");
+        let e = load_rule("x.toml", &rule_with(&bad_default)).unwrap_err();
+        assert!(e.message.contains("out of range"), "{e}");
+        let e = load_rule(
+            "x.toml",
+            &rule_with("target = \"trail\"\n[[check]]\nselect = \"$.name\"\nexpect = { min = \"config.days\" }\n"),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("declare it in [params.days]"), "{e}");
+        let e = load_rule(
+            "x.toml",
+            &rule_with("target = \"trail.bucket\"\n[[check]]\nexpect = { builtin = \"trail_logs_retained\" }\n"),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("reads `min_retention_days`"), "{e}");
+    }
+
+    #[test]
+    fn a_switch_turns_on_a_rule_that_is_off() {
+        let body = "enabled = false\nenabled_by = \"require_trail\"\ntarget = \"trail\"\n[[check]]\nselect = \"$.name\"\nexpect = { present = true }\n";
+        assert_eq!(
+            load_rule("x.toml", &rule_with(body)).unwrap().enabled_by.as_deref(),
+            Some("require_trail")
+        );
+        let on = body.replace("enabled = false", "enabled = true");
+        assert!(
+            load_rule("x.toml", &rule_with(&on))
+                .unwrap_err()
+                .message
+                .contains("off by default")
+        );
+        let registry = Registry::load(None).unwrap();
+        assert!(registry.is_switch("require_trail") && !registry.is_switch("require_trial"));
+        assert_eq!(registry.param("min_retention_days").map(|p| p.default), Some(365.0));
     }
 
     #[test]

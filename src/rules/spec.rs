@@ -17,6 +17,14 @@ pub struct RuleFile {
     pub enabled: bool,
     #[serde(default)]
     pub profiles: Vec<String>,
+    /// A configuration switch (a boolean key of `.ctlint.yaml`, such as `require_trail`) that
+    /// turns the rule on when it is off by default.
+    #[serde(default)]
+    pub enabled_by: Option<Spanned<String>>,
+    /// The numeric configuration keys the rule reads (`{config.KEY}` in messages,
+    /// `min = "config.KEY"`, a builtin's parameters), with their defaults and ranges.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, Spanned<ParamSpec>>,
     pub title: String,
     pub target: Spanned<OneOrMany>,
     /// With `target = "scan"`: the trail rules one trail must pass for the scan to pass.
@@ -27,6 +35,16 @@ pub struct RuleFile {
     #[serde(default)]
     pub check: Vec<CheckSpec>,
     pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    pub default: f64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// One line for the configuration docs and errors: "days log files must be kept".
+    pub description: String,
 }
 
 fn yes() -> bool {

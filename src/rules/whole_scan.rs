@@ -126,10 +126,13 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         resource: String::new(),
         primary,
         related,
-        help: Some(format!(
-            "make one trail pass {}, or set `require_trail: false` if another account's trail covers this one",
-            a.rule.passes.join(", ")
-        )),
+        help: Some(match &a.rule.enabled_by {
+            Some(switch) => format!(
+                "make one trail pass {}, or set `{switch}: false` if another account's trail covers this one",
+                a.rule.passes.join(", ")
+            ),
+            None => format!("make one trail pass {}", a.rule.passes.join(", ")),
+        }),
         attribute: String::new(),
         fingerprint: Finding::fingerprint_of(&a.rule.code, "", "", ""),
         suppressed: None,

@@ -400,7 +400,7 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
                 _ => continue,
             }
         } else {
-            match tfvars(&text) {
+            match tfvars(&text, "") {
                 Ok(v) => v,
                 Err(_) => continue,
             }
@@ -410,9 +410,11 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
     out
 }
 
-/// The variables of a `.tfvars` file: every top-level attribute, evaluated without context.
-pub fn tfvars(text: &str) -> Result<VarValues, String> {
-    let body = parse::hcl::parse(text, crate::source::FileId(0)).map_err(|e| e.message)?;
+/// The variables of a `.tfvars` file (`file` as shown): every top-level attribute, evaluated
+/// without context.
+pub fn tfvars(text: &str, file: &str) -> Result<VarValues, crate::diagnostic::Diagnostic> {
+    let body = parse::hcl::parse(text, crate::source::FileId(0))
+        .map_err(|e| crate::diagnostic::Diagnostic::at_offset(file, text, e.span.start as usize, e.message))?;
     let src = body::Src {
         file: crate::source::FileId(0),
         text,

@@ -20,7 +20,8 @@ pub fn check(bucket: &Resource, cx: &Ctx<'_>) -> Outcome {
     let Some(rules) = bucket.field("lifecycle_rules") else {
         return pass;
     };
-    let min = cx.config.number("min_retention_days").unwrap_or(365.0);
+    // Declared by the rule (Builtin::params), so the loader guarantees a value.
+    let min = cx.config.number("min_retention_days").unwrap_or(f64::INFINITY);
     let (prefixes, unknown_prefix) = log_prefixes(bucket, cx);
     let mut unknown: Option<Outcome> = None;
     let unknown_at = |v: Option<&Val>, at: Span, name: &str| Outcome {

@@ -54,6 +54,18 @@ impl Builtin {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
     }
 
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, b)| *b == self).map_or("", |(n, _)| n)
+    }
+
+    /// The configuration parameters it reads; the rule that calls it must declare them.
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            Builtin::TrailLogsRetained => &["min_retention_days"],
+            Builtin::ManagementEventsComplete | Builtin::S3DataEventsComplete => &[],
+        }
+    }
+
     pub fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|(n, _)| *n).collect()
     }
