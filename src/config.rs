@@ -47,7 +47,6 @@ pub struct Config {
     pub path: Option<PathBuf>,
 }
 
-
 impl Config {
     /// Is the switch `key` (a rule's `enabled_by`) turned on?
     pub fn switch(&self, key: &str) -> bool {

@@ -13,7 +13,9 @@
 
 use std::collections::HashMap;
 
-use crate::model::{AttrRef, Edge, Format, Kind, Link, LinkInfo, Model, Part, Resource, ResourceId, Sym, Text, V, Val};
+use crate::model::{
+    AttrRef, Edge, Format, Kind, Link, LinkInfo, Model, Part, Resource, ResourceId, Sym, Text, V, Val, arn,
+};
 
 /// Looks resources up by scope and local name, and expands symbolic attributes.
 pub struct Resolver<'m> {
@@ -92,30 +94,17 @@ impl<'m> Resolver<'m> {
         let name = self.name_text(id);
         let region = self.region(r);
         let arn = |service: &str, region_part: Option<Part>, account: bool, resource: Text| {
-            let mut t = Text::lit("arn:");
-            t.push(Part::Sym(Sym::Partition));
-            t.push(Part::Lit(format!(":{service}:")));
-            if let Some(rp) = region_part {
-                t.push(rp);
-            }
-            t.push(Part::Lit(":".into()));
-            if account {
-                t.push(Part::Sym(Sym::Account));
-            }
-            t.push(Part::Lit(":".into()));
-            t.append(resource);
-            t
+            arn::build(
+                service,
+                region_part,
+                account.then_some(Part::Sym(Sym::Account)),
+                resource,
+            )
         };
         let tf = r.format == Format::Terraform;
         Some(match (r.kind, attr) {
             (Kind::Bucket, "id" | "bucket" | "Ref") => name,
-            (Kind::Bucket, "arn" | "Arn") => {
-                let mut t = Text::lit("arn:");
-                t.push(Part::Sym(Sym::Partition));
-                t.push(Part::Lit(":s3:::".into()));
-                t.append(name);
-                t
-            }
+            (Kind::Bucket, "arn" | "Arn") => arn::bucket(name),
             (Kind::LogGroup, "id" | "name" | "Ref") => name,
             (Kind::LogGroup, "arn" | "Arn") => {
                 let mut res = Text::lit("log-group:");
@@ -268,27 +257,23 @@ impl<'m> Resolver<'m> {
 /// log group of `arn:…:log-group:name[:*]`, the role of `arn:…:role/path/name`, the alias of
 /// `…:alias/name`; a plain name as is.
 fn name_in(t: &Text, kind: Kind) -> Option<Text> {
-    let is_arn = matches!(t.0.first(), Some(Part::Lit(s)) if s.starts_with("arn:"));
-    if !is_arn {
+    let Some(arn) = arn::parse(t) else {
         return Some(t.clone());
-    }
-    let fields = t.split(":");
+    };
+    let res = arn.resource;
     match kind {
-        Kind::Bucket => {
-            // arn:partition:s3:::name
-            let rest = t.split_once(":::")?.1;
-            Some(rest)
-        }
+        // arn:partition:s3:::name
+        Kind::Bucket => Some(res),
         Kind::LogGroup => {
             // arn:partition:logs:region:account:log-group:name[:*]
-            if fields.len() < 7 || fields[5].as_lit() != Some("log-group") {
+            let (kind, rest) = res.split_once(":")?;
+            if kind.as_lit() != Some("log-group") {
                 return None;
             }
-            Some(fields[6].clone())
+            Some(rest.split(":").into_iter().next().unwrap_or_default())
         }
         Kind::Role => {
             // arn:partition:iam::account:role/path/name
-            let res = fields.get(5)?;
             let parts = res.split("/");
             if parts.first()?.as_lit() != Some("role") {
                 return None;
@@ -297,7 +282,6 @@ fn name_in(t: &Text, kind: Kind) -> Option<Text> {
         }
         Kind::Key => {
             // arn:partition:kms:region:account:alias/name (a key/id ARN never matches by name)
-            let res = fields.get(5)?;
             res.as_lit().filter(|s| s.starts_with("alias/")).map(Text::lit)
         }
         _ => None,

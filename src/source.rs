@@ -240,3 +240,36 @@ mod tests {
         assert_eq!((p.line, p.column), (1, 4));
     }
 }
+
+/// The file an expression comes from, while its parse tree is alive: its id and text, for spans
+/// relative to an embedded document (a heredoc, a `file()`), and snippets in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Src<'a> {
+    pub file: FileId,
+    pub text: &'a str,
+}
+
+impl<'a> Src<'a> {
+    pub fn span(&self, range: Option<std::ops::Range<usize>>, base: u32) -> Span {
+        match range {
+            Some(r) => Span::new(self.file, r.start, r.end).shifted(base),
+            None => Span::new(self.file, base as usize, base as usize),
+        }
+    }
+
+    /// The source text of a span, shortened for messages.
+    pub fn snippet(&self, span: Span) -> String {
+        let s = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+            .trim();
+        let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > 80 {
+            let cut: String = one_line.chars().take(77).collect();
+            format!("{cut}...")
+        } else {
+            one_line
+        }
+    }
+}

@@ -12,9 +12,10 @@ pub mod terraform;
 use std::collections::HashMap;
 
 use crate::load::Parsed;
-use crate::model::{Format, Model, Origin, Part, Resource, Scope, ScopeId, Sym, Text, V, Val};
+use crate::model::{Format, Model, Origin, Resource, Scope, ScopeId, V, Val};
+use crate::source::Src;
 use crate::source::{FileId, SourceFile, Span};
-use terraform::body::{Body, Src};
+use terraform::body::Body;
 
 /// Inputs to resolution that come from the command line or configuration.
 #[derive(Debug, Default, Clone)]
@@ -109,16 +110,6 @@ pub fn assemble(results: Vec<Option<(Scope, Vec<Resource>)>>) -> Model {
     model
 }
 
-/// `arn:<partition>:iam::<account>:root`: the account principal.
-pub fn account_root() -> Text {
-    let mut t = Text::lit("arn:");
-    t.push(Part::Sym(Sym::Partition));
-    t.push(Part::Lit(":iam::".into()));
-    t.push(Part::Sym(Sym::Account));
-    t.push(Part::Lit(":root".into()));
-    t
-}
-
 /// The key policy AWS KMS attaches when none is given: the account may use the key through IAM
 /// policies.
 pub fn default_key_policy(header: Span, source: &'static str) -> Val {
@@ -134,7 +125,10 @@ pub fn default_key_policy(header: Span, source: &'static str) -> Val {
         ("Effect".into(), d(V::Str("Allow".into()))),
         (
             "Principal".into(),
-            d(V::Map(vec![("AWS".into(), list(vec![d(V::Text(account_root()))]))])),
+            d(V::Map(vec![(
+                "AWS".into(),
+                list(vec![d(V::Text(crate::model::arn::account_root()))]),
+            )])),
         ),
         ("Action".into(), list(vec![d(V::Str("kms:*".into()))])),
         ("Resource".into(), list(vec![d(V::Str("*".into()))])),

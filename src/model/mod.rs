@@ -8,6 +8,7 @@
 //! runs and stored in [`Model::links`].
 
 pub mod address;
+pub mod arn;
 pub mod dump;
 pub mod policy;
 pub mod schema;

@@ -28,7 +28,7 @@ pub fn normalize(doc: Val) -> Val {
     match &doc.v {
         V::Map(_) => normalize_map(doc),
         V::Str(s) => match serde_json::from_str::<serde_json::Value>(s) {
-            Ok(j) => normalize_map(from_json(&j, &doc)),
+            Ok(j) => normalize_map(super::value::from_json(&j, doc.span)),
             Err(e) => Val::unknown(truncate(s), format!("the policy is not valid JSON: {e}"), doc.span),
         },
         V::Text(_) => Val::unknown(
@@ -47,18 +47,6 @@ fn truncate(s: &str) -> String {
     } else {
         one
     }
-}
-
-fn from_json(j: &serde_json::Value, at: &Val) -> Val {
-    let v = match j {
-        serde_json::Value::Null => V::Null,
-        serde_json::Value::Bool(b) => V::Bool(*b),
-        serde_json::Value::Number(n) => V::Num(n.as_f64().unwrap_or(f64::NAN)),
-        serde_json::Value::String(s) => V::Str(s.clone()),
-        serde_json::Value::Array(items) => V::List(items.iter().map(|i| from_json(i, at)).collect()),
-        serde_json::Value::Object(m) => V::Map(m.iter().map(|(k, v)| (k.clone(), from_json(v, at))).collect()),
-    };
-    Val::new(v, at.span)
 }
 
 fn normalize_map(mut doc: Val) -> Val {

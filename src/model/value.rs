@@ -268,6 +268,48 @@ impl Val {
     }
 }
 
+impl Val {
+    /// The same value pointed at `span` (a reference's use site rather than its definition).
+    /// Maps and lists keep their inner spans.
+    pub fn respan(mut self, span: Span) -> Val {
+        self.span = span;
+        self
+    }
+
+    /// The value and everything inside it pointed at `span`: for values read from a file that
+    /// is not part of the scan (a `templatefile`), whose own spans mean nothing here.
+    pub fn respan_deep(mut self, span: Span) -> Val {
+        self.span = span;
+        match &mut self.v {
+            V::List(items) => {
+                for i in items.iter_mut() {
+                    *i = std::mem::take(i).respan_deep(span);
+                }
+            }
+            V::Map(entries) => {
+                for (_, v) in entries.iter_mut() {
+                    *v = std::mem::take(v).respan_deep(span);
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+/// A JSON value as a model value, every part at `span` (the expression the JSON text came from).
+pub fn from_json(j: &serde_json::Value, span: Span) -> Val {
+    let v = match j {
+        serde_json::Value::Null => V::Null,
+        serde_json::Value::Bool(b) => V::Bool(*b),
+        serde_json::Value::Number(n) => V::Num(n.as_f64().unwrap_or(f64::NAN)),
+        serde_json::Value::String(s) => V::Str(s.clone()),
+        serde_json::Value::Array(items) => V::List(items.iter().map(|i| from_json(i, span)).collect()),
+        serde_json::Value::Object(m) => V::Map(m.iter().map(|(k, v)| (k.clone(), from_json(v, span))).collect()),
+    };
+    Val::new(v, span)
+}
+
 impl PartialEq for V {
     fn eq(&self, other: &V) -> bool {
         match (self, other) {

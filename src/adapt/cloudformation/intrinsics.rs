@@ -10,10 +10,10 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use crate::adapt::terraform::body::Src;
 use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val};
 use crate::parse::{Node, NodeKind};
 use crate::source::Span;
+use crate::source::Src;
 
 /// Evaluation context of one template.
 pub struct Template<'a> {

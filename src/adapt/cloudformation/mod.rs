@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use intrinsics::Template;
 
 use super::fields::{coerce, coerce_object, fill_defaults, set};
-use crate::adapt::terraform::body::Src;
 use crate::model::schema::{self, Field, Ty};
 use crate::model::{Address, Format, Kind, Resource, ScopeId, V, Val};
 use crate::parse::Node;
 use crate::source::Span;
+use crate::source::Src;
 
 pub fn kind_of(type_name: &str) -> Option<Kind> {
     Some(match type_name {

@@ -6,39 +6,7 @@ use hcl_edit::Span as _;
 use hcl_edit::structure::{self, Structure};
 
 use crate::parse::{Node, NodeKind};
-use crate::source::{FileId, Span};
-
-/// The file an expression comes from: its id and text (for snippets and heredoc offsets).
-#[derive(Debug, Clone, Copy)]
-pub struct Src<'a> {
-    pub file: FileId,
-    pub text: &'a str,
-}
-
-impl<'a> Src<'a> {
-    pub fn span(&self, range: Option<std::ops::Range<usize>>, base: u32) -> Span {
-        match range {
-            Some(r) => Span::new(self.file, r.start, r.end).shifted(base),
-            None => Span::new(self.file, base as usize, base as usize),
-        }
-    }
-
-    /// The source text of a span, shortened for messages.
-    pub fn snippet(&self, span: Span) -> String {
-        let s = self
-            .text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
-            .trim();
-        let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        if one_line.chars().count() > 80 {
-            let cut: String = one_line.chars().take(77).collect();
-            format!("{cut}...")
-        } else {
-            one_line
-        }
-    }
-}
+use crate::source::{Span, Src};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {

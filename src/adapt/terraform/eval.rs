@@ -18,11 +18,12 @@ use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Element, Template};
 
-use super::body::{Block, Expr, ExprKind, Src};
+use super::body::{Block, Expr, ExprKind};
 use super::functions;
-use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val};
+use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val, arn};
 use crate::parse::{Node, NodeKind};
 use crate::source::Span;
+use crate::source::Src;
 
 /// How deep expressions may nest in evaluation (locals referring to locals…).
 const MAX_EVAL_DEPTH: u32 = 64;
@@ -717,56 +718,17 @@ impl<'a> Ctx<'a> {
         let key = if ty == "aws_s3_bucket" { "bucket" } else { "name" };
         let looked_up = self.eval(block.body.attr(key)?.expr);
         let looked_up = looked_up.text().filter(|t| t.first_unknown().is_none())?.into_owned();
-        let mut t = Text::lit("arn:");
-        t.push(Part::Sym(Sym::Partition));
         let text = match (ty, field) {
             (_, "id" | "name" | "bucket") => looked_up,
-            ("aws_s3_bucket", "arn") => {
-                t.push(Part::Lit(":s3:::".into()));
-                t.append(looked_up);
-                t
-            }
+            ("aws_s3_bucket", "arn") => arn::bucket(looked_up),
             ("aws_cloudwatch_log_group", "arn") => {
-                t.push(Part::Lit(":logs:".into()));
-                t.push(self.region_part());
-                t.push(Part::Lit(":".into()));
-                t.push(Part::Sym(Sym::Account));
-                t.push(Part::Lit(":log-group:".into()));
-                t.append(looked_up);
-                t
+                let mut res = Text::lit("log-group:");
+                res.append(looked_up);
+                arn::build("logs", Some(self.region_part()), Some(Part::Sym(Sym::Account)), res)
             }
             _ => return None,
         };
         Some(Val::new(text.into_v(), span))
-    }
-}
-
-impl Val {
-    /// The same value pointed at `span` (a reference's use site rather than its definition).
-    /// Maps and lists keep their inner spans.
-    pub fn respan(mut self, span: Span) -> Val {
-        self.span = span;
-        self
-    }
-
-    /// The value and everything inside it pointed at `span`: for values read from a file that
-    /// is not part of the scan (a `templatefile`), whose own spans mean nothing here.
-    pub fn respan_deep(mut self, span: Span) -> Val {
-        self.span = span;
-        match &mut self.v {
-            V::List(items) => {
-                for i in items.iter_mut() {
-                    *i = std::mem::take(i).respan_deep(span);
-                }
-            }
-            V::Map(entries) => {
-                for (_, v) in entries.iter_mut() {
-                    *v = std::mem::take(v).respan_deep(span);
-                }
-            }
-            _ => {}
-        }
-        self
     }
 }
 

@@ -42,7 +42,7 @@ pub fn call(name: &str, args: Vec<Val>, span: Span, snippet: &str) -> Val {
         ("jsonencode", [x]) => return x.clone().respan(span),
         ("jsondecode", [x]) => match x.as_str() {
             Some(s) => match serde_json::from_str::<serde_json::Value>(s) {
-                Ok(j) => return from_json(&j, span),
+                Ok(j) => return crate::model::value::from_json(&j, span),
                 Err(e) => return unknown(format!("invalid JSON: {e}")),
             },
             None => return unknown("`jsondecode` of a non-literal string".into()),
@@ -240,16 +240,4 @@ fn format(fmt: &str, args: &[Val]) -> Result<Text, String> {
     }
     out.push(Part::Lit(lit));
     Ok(out)
-}
-
-pub fn from_json(j: &serde_json::Value, span: Span) -> Val {
-    let v = match j {
-        serde_json::Value::Null => V::Null,
-        serde_json::Value::Bool(b) => V::Bool(*b),
-        serde_json::Value::Number(n) => V::Num(n.as_f64().unwrap_or(f64::NAN)),
-        serde_json::Value::String(s) => V::Str(s.clone()),
-        serde_json::Value::Array(items) => V::List(items.iter().map(|i| from_json(i, span)).collect()),
-        serde_json::Value::Object(m) => V::Map(m.iter().map(|(k, v)| (k.clone(), from_json(v, span))).collect()),
-    };
-    Val::new(v, span)
 }

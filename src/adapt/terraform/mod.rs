@@ -395,7 +395,7 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
             match serde_json::from_str::<serde_json::Value>(&text) {
                 Ok(serde_json::Value::Object(m)) => m
                     .iter()
-                    .map(|(k, v)| (k.clone(), functions::from_json(v, Span::default())))
+                    .map(|(k, v)| (k.clone(), crate::model::value::from_json(v, Span::default())))
                     .collect(),
                 _ => continue,
             }
@@ -415,7 +415,7 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
 pub fn tfvars(text: &str, file: &str) -> Result<VarValues, crate::diagnostic::Diagnostic> {
     let body = parse::hcl::parse(text, crate::source::FileId(0))
         .map_err(|e| crate::diagnostic::Diagnostic::at_offset(file, text, e.span.start as usize, e.message))?;
-    let src = body::Src {
+    let src = crate::source::Src {
         file: crate::source::FileId(0),
         text,
     };
