@@ -23,6 +23,7 @@ pub mod finding;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;
