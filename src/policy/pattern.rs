@@ -104,9 +104,10 @@ fn fold(c: char) -> char {
 pub fn matches(pattern: &Text, subject: &Text, mode: Mode) -> Tri {
     let p = tokens(pattern, mode, true);
     let s = tokens(subject, mode, false);
-    if search(&p, &s, false) {
+    let (p, s) = strip_common(&p, &s);
+    if search(p, s, false) {
         Tri::Yes
-    } else if search(&p, &s, true) {
+    } else if search(p, s, true) {
         Tri::Maybe
     } else {
         Tri::No
@@ -123,6 +124,28 @@ pub fn equals(a: &Text, b: &Text, fold_case: bool) -> Tri {
             fold_case,
         },
     )
+}
+
+/// Drop the prefix and suffix that both sides spell the same (same characters, same
+/// symbols), which is sound because a wildcard-free stretch of the pattern consumes exactly its
+/// own length. It matters for symbols: `arn:<partition>:s3:::<bucket>/AWSLogs/…` against
+/// `arn:<partition>:s3:::<bucket>/elsewhere/…` is decided only once the shared `<bucket>` is
+/// known to be the same value on both sides, which the searches below, reading each symbol
+/// independently, cannot see.
+fn strip_common<'p, 's, 'a>(p: &'p [Tok<'a>], s: &'s [Tok<'a>]) -> (&'p [Tok<'a>], &'s [Tok<'a>]) {
+    let same = |a: &Tok<'_>, b: &Tok<'_>| {
+        matches!((a, b), (Tok::Char(x), Tok::Char(y)) if x == y)
+            || matches!((a, b), (Tok::Sym(x), Tok::Sym(y)) if x == y)
+    };
+    let front = p.iter().zip(s).take_while(|(a, b)| same(a, b)).count();
+    let (p, s) = (&p[front..], &s[front..]);
+    let back = p
+        .iter()
+        .rev()
+        .zip(s.iter().rev())
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    (&p[..p.len() - back], &s[..s.len() - back])
 }
 
 /// Reachability over the grid of (pattern tokens consumed, subject tokens consumed), one row at
