@@ -5,9 +5,12 @@
 //! call comes from: `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`, `aws:SourceVpc`,
 //! `aws:SourceVpce`, `aws:userid`, or `aws:SourceIp` to a set of CIDRs
 //! (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status>).
-//! IAM Access Analyzer reads the organisation and principal keys the same way
-//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html>), and KMS
-//! key policies restrict `"*"` with `kms:CallerAccount`
+//! IAM Access Analyzer judges access against a zone of trust, an account or organisation
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html>); the keys
+//! that pin the caller to one — `aws:PrincipalAccount`, `aws:PrincipalArn`,
+//! `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:SourceOrgID`, `aws:SourceOrgPaths` — are
+//! added here on that reading (the stored AWS pages do not list them for S3), and KMS key
+//! policies restrict `"*"` with `kms:CallerAccount`
 //! (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account>),
 //! as CloudTrail's default key policy does.
 //!
