@@ -175,6 +175,72 @@ fn cloudtrail_key_policy_lets_the_account_decrypt() {
     assert!(!restricts_caller(&p.statements[1]) || p.statements[1].is_conditioned_on("aws:SourceArn"));
 }
 
+#[test]
+fn key_policy_via_service_and_org_conditions() {
+    let p = policy(CLOUDTRAIL_KEY_POLICY);
+    let alias = |via: ContextValue| {
+        Request::new(role("111111111111"), "kms:CreateAlias", Text::default())
+            .in_key_policy()
+            .with("kms:CallerAccount", ContextValue::str("111111111111"))
+            .with("kms:ViaService", via)
+    };
+    // The account root statement allows it anyway; the alias statement applies only via EC2.
+    let d = decide(&p, &alias(ContextValue::str("ec2.us-east-1.amazonaws.com")));
+    assert_eq!(d.effect, Outcome::Allow);
+    assert!(
+        d.deciding
+            .iter()
+            .any(|d| d.sid.as_deref() == Some("Allow alias creation during setup"))
+    );
+    let d = decide(&p, &alias(ContextValue::Absent));
+    assert!(
+        !d.deciding
+            .iter()
+            .any(|d| d.sid.as_deref() == Some("Allow alias creation during setup"))
+    );
+
+    let org = policy(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+        "Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"},
+        "StringEqualsIfExists":{"aws:SourceAccount":"111111111111"}}}}"#,
+    );
+    let get = |org_id: ContextValue, account: ContextValue| {
+        Request::new(role("333333333333"), "s3:GetObject", Text::lit("arn:aws:s3:::b/x"))
+            .with("aws:PrincipalOrgID", org_id)
+            .with("aws:SourceAccount", account)
+    };
+    assert_eq!(
+        decide(&org, &get(ContextValue::str("o-abc123"), ContextValue::Absent)).effect,
+        Outcome::Allow
+    );
+    assert_eq!(
+        decide(
+            &org,
+            &get(ContextValue::str("o-abc123"), ContextValue::str("222222222222"))
+        )
+        .effect,
+        Outcome::ImplicitDeny
+    );
+    assert_eq!(
+        decide(&org, &get(ContextValue::str("o-other"), ContextValue::Absent)).effect,
+        Outcome::ImplicitDeny
+    );
+    assert_eq!(
+        decide(&org, &get(ContextValue::Unknown, ContextValue::Absent)).effect,
+        Outcome::Unknown
+    );
+    // This account, as a symbol, against a literal account: unknown.
+    let d = decide(
+        &org,
+        &get(
+            ContextValue::str("o-abc123"),
+            ContextValue::One(Text::sym(Sym::Account)),
+        ),
+    );
+    assert_eq!(d.effect, Outcome::Unknown);
+    assert!(restricts_caller(&org.statements[0]));
+}
+
 /// CloudTrail's bucket policy
 /// (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html>),
 /// with the secure-transport deny AWS recommends
