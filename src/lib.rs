@@ -25,6 +25,7 @@ pub mod load;
 pub mod model;
 pub mod options;
 pub mod parse;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;
