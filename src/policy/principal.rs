@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn symbolic_account_root() {
-        let root = entry(PrincipalKind::Aws, crate::adapt::account_root());
+        let root = entry(PrincipalKind::Aws, crate::model::arn::account_root());
         let mut role = Text::lit("arn:");
         role.push(Part::Sym(Sym::Partition));
         role.push(Part::Lit(":iam::".into()));
