@@ -1,4 +1,4 @@
-//! Baselines (SPEC §6): `--write-baseline F` records the current findings by fingerprint,
+//! Baselines (docs/suppression.md#baselines): `--write-baseline F` records the current findings by fingerprint,
 //! `--baseline F` hides the findings it lists, reports the new ones, and lists the entries that
 //! no longer match a finding.
 //!

@@ -1,4 +1,4 @@
-//! The command line (SPEC §4): `ctlint check`, `ctlint rules`, `ctlint explain`.
+//! The command line (docs/cli.md): `ctlint check`, `ctlint rules`, `ctlint explain`.
 //!
 //! [`run`] parses arguments, loads rules and configuration, runs [`crate::lint`], writes every
 //! requested output and returns the exit code: 0 clean, 1 findings at or above `--fail-on`,

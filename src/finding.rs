@@ -77,7 +77,7 @@ impl FromStr for Severity {
     }
 }
 
-/// The outcome of one rule on one target (SPEC §2).
+/// The outcome of one rule on one target (docs/verdicts.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -122,7 +122,7 @@ pub struct Finding {
     /// `Fail` or `Unknown`; passes and not-applicable verdicts are only counted.
     pub verdict: Verdict,
     pub message: String,
-    /// The address of the rule's target (SPEC §7); a file path for CT000 and standalone policies.
+    /// The address of the rule's target (docs/output-formats.md#the-resource-field); a file path for CT000 and standalone policies.
     pub resource: String,
     /// Where the finding points, with a short label.
     pub primary: Label,
@@ -132,7 +132,7 @@ pub struct Finding {
     /// fingerprint.
     pub attribute: String,
     pub fingerprint: String,
-    /// Set when an inline directive or the baseline hides this finding (SPEC §6).
+    /// Set when an inline directive or the baseline hides this finding (docs/suppression.md#how-suppressed-findings-are-reported).
     pub suppressed: Option<Suppression>,
     /// The header of the rule's target resource, when there is one: a directive on the
     /// resource's block suppresses findings that point elsewhere (a split S3 resource, a

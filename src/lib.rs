@@ -14,16 +14,16 @@
 //! The library never prints: renderers in [`report`] turn a [`Report`] into text, and [`cli`]
 //! writes it. The contract (inputs, verdicts, command line, formats, limits) is in `docs/`.
 
-pub mod adapt;
+pub(crate) mod adapt;
 pub mod baseline;
 pub mod cli;
 pub mod config;
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 pub mod discover;
 pub mod finding;
 pub mod load;
 pub mod model;
-pub mod options;
+pub(crate) mod options;
 pub mod parse;
 pub mod policy;
 pub mod report;

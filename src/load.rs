@@ -20,7 +20,7 @@ use crate::discover::Input;
 use crate::parse::{self, Node, NodeKind, ParseError};
 use crate::source::{FileId, SourceFile, Span, display_path};
 
-/// Default cap on the size of one input file (SPEC §8).
+/// Default cap on the size of one input file (docs/limits.md#file-size).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 #[derive(Debug)]

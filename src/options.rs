@@ -15,8 +15,9 @@ pub struct Options {
     /// `--select` / `--ignore` from the command line, merged with the configuration's.
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// `--profile`, merged with the configuration's `profiles`.
     pub profiles: Vec<String>,
-    /// Per-rule severity overrides (configuration first, command line after).
+    /// `--strict`: unknown verdicts are failures.
     pub strict: bool,
     pub max_file_size: u64,
     pub adapt: AdaptOptions,

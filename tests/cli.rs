@@ -574,7 +574,7 @@ fn sarif_uris_are_repository_relative_from_a_subdirectory() {
         assert_eq!(artifact["uri"], "infra/main.tf", "{artifact}");
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
     }
-    // Other formats keep paths relative to the working directory (SPEC §7).
+    // Other formats keep paths relative to the working directory (docs/output-formats.md#paths).
     let o = ctlint_in(&infra, &["check", "--format", "json", "."]);
     assert_eq!(json(&o)["findings"][0]["location"]["file"], "main.tf");
 }

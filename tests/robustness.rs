@@ -1,4 +1,4 @@
-//! Real-world and hostile input through the whole pipeline (SPEC §8): the CloudFormation corpus
+//! Real-world and hostile input through the whole pipeline (docs/limits.md#bad-input): the CloudFormation corpus
 //! reads without a single parse error, and bad input gives a CT000 with a location — never a
 //! panic — while the other files are still linted.
 

@@ -1,4 +1,4 @@
-//! SARIF output (SPEC §7): valid against the OASIS SARIF 2.1.0 schema (vendored in
+//! SARIF output (docs/output-formats.md#sarif): valid against the OASIS SARIF 2.1.0 schema (vendored in
 //! `tests/data/sarif-schema-2.1.0.json`, errata01) and following GitHub code scanning's ingestion
 //! rules, checked one by one; the examples' SARIF is snapshotted and byte-identical across runs.
 //!

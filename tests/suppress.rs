@@ -1,4 +1,4 @@
-//! Inline suppressions and baselines (SPEC §6) through the real pipeline: the fixtures in
+//! Inline suppressions and baselines (docs/suppression.md) through the real pipeline: the fixtures in
 //! `tests/fixtures/suppress/` carry `# expect:` and `# expect-suppressed:` markers; invalid
 //! directives are configuration errors with their location; CT900 reports the unused ones.
 

@@ -7,12 +7,12 @@
 //! trail → role, trail → key, log group → key) are resolved by [`crate::resolve`] before any rule
 //! runs and stored in [`Model::links`].
 
-pub mod address;
-pub mod arn;
+pub(crate) mod address;
+pub(crate) mod arn;
 pub mod dump;
-pub mod policy;
-pub mod schema;
-pub mod value;
+pub(crate) mod policy;
+pub(crate) mod schema;
+pub(crate) mod value;
 
 use std::fmt;
 

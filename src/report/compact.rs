@@ -1,4 +1,4 @@
-//! `file:line:col: severity CODE name: message`, one finding per line (SPEC §7).
+//! `file:line:col: severity CODE name: message`, one finding per line (docs/output-formats.md#compact).
 
 use super::loc;
 use crate::Report;

@@ -1,6 +1,6 @@
 //! Human output: one miette diagnostic per finding, with the source snippet, the primary label,
 //! related labels (same file inline; other files as follow-up notes) and help; then a summary
-//! line (SPEC §7).
+//! line (docs/output-formats.md#human).
 
 use std::fmt;
 

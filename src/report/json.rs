@@ -1,4 +1,4 @@
-//! The JSON report of SPEC §7, version 1. Field names are a contract: outside tools parse them.
+//! The JSON report (docs/output-formats.md#json), version 1. Field names are a contract: outside tools parse them.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! JUnit XML (SPEC §7): one test suite per rule, one test case per rule × resource evaluated;
+//! JUnit XML (docs/output-formats.md#junit): one test suite per rule, one test case per rule × resource evaluated;
 //! failing findings are `<failure>`s with their location, unknown verdicts `<skipped>`.
 
 use std::collections::BTreeMap;

@@ -2,12 +2,12 @@
 //! (docs/output-formats.md), and its renderers. Each format is one file; all of them compute
 //! lines and columns from spans here, so every format points at the same place.
 
-pub mod compact;
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod sarif;
+pub(crate) mod compact;
+pub(crate) mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod sarif;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

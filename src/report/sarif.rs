@@ -1,4 +1,4 @@
-//! SARIF 2.1.0 for code scanning (SPEC §7), checked with the SARIF multitool's `Sarif` and `Gh` rule
+//! SARIF 2.1.0 for code scanning (docs/output-formats.md#sarif), checked with the SARIF multitool's `Sarif` and `Gh` rule
 //! kinds (`scripts/validate-sarif.sh`) and against the OASIS schema (`tests/sarif.rs`).
 //!
 //! - One run. Every rule that ran is in `tool.driver.rules` exactly once, in the report's order
@@ -16,7 +16,7 @@
 //! - `partialFingerprints` holds ctlint's fingerprint (rule, file, resource, attribute: never line
 //!   numbers). GitHub itself only reads `primaryLocationLineHash`, which its `upload-sarif` action
 //!   adds from the file contents.
-//! - Unknown verdicts are `kind: "open"` at level `note` (SPEC §2); suppressed findings carry
+//! - Unknown verdicts are `kind: "open"` at level `note` (docs/verdicts.md#unknown); suppressed findings carry
 //!   `suppressions` with the reason.
 //! - Paths that could not be read are tool execution notifications, and make
 //!   `executionSuccessful` false.

@@ -1,4 +1,4 @@
-//! Rule evaluation: every active rule on every target it names, one verdict each (SPEC §2).
+//! Rule evaluation: every active rule on every target it names, one verdict each (docs/verdicts.md).
 //!
 //! For linked targets (`trail.bucket`…) the engine follows the links the resolver stored: an
 //! absent or external link makes the rule not applicable for that trail, an unknown link gives

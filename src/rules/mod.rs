@@ -2,15 +2,15 @@
 //! the model. Rules select model values with JSONPath and test them with predicates; what a
 //! JSONPath cannot say is a named Rust builtin.
 
-pub mod builtins;
-pub mod describe;
-pub mod docs;
-pub mod eval;
-pub mod predicate;
-pub mod registry;
+pub(crate) mod builtins;
+pub(crate) mod describe;
+pub(crate) mod docs;
+pub(crate) mod eval;
+pub(crate) mod predicate;
+pub(crate) mod registry;
 pub mod select;
-pub mod spec;
-pub mod whole_scan;
+pub(crate) mod spec;
+pub(crate) mod whole_scan;
 
 pub use registry::{Registry, Rule, Target};
 

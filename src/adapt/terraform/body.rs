@@ -54,12 +54,6 @@ pub struct Block<'a> {
 }
 
 impl<'a> Body<'a> {
-    pub fn src(&self) -> Src<'a> {
-        match *self {
-            Body::Hcl(_, s) | Body::Json(_, s) => s,
-        }
-    }
-
     pub fn attr(&self, name: &str) -> Option<Attr<'a>> {
         match *self {
             Body::Hcl(b, src) => b.get_attribute(name).map(|a| Attr {

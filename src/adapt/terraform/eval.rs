@@ -4,11 +4,12 @@
 //! references to resources and data sources (kept as symbols: `aws_s3_bucket.logs.id` is "the id
 //! of that bucket", resolved to a link or a name later), the symbolic data sources
 //! (`aws_caller_identity`, `aws_region`, `aws_partition`), `aws_iam_policy_document`, operators,
-//! conditionals and the functions in [`super::functions`].
+//! conditionals, `for` expressions over known collections and the functions in
+//! [`super::functions`].
 //!
 //! Anything else evaluates to [`V::Unknown`] with the expression and the reason, never to a
-//! guess: a variable without a default, a module output, a `for` expression, an unsupported
-//! function.
+//! guess: a variable without a default, a module output, a grouping `for` expression, an
+//! unsupported function.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

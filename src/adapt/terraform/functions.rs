@@ -1,4 +1,4 @@
-//! The Terraform functions ctlint evaluates (SPEC §1: `format`, `join`, `concat`, `merge`,
+//! The Terraform functions ctlint evaluates (docs/inputs.md#terraform-functions: `format`, `join`, `concat`, `merge`,
 //! `lookup`, `coalesce`, `try`, `jsonencode`, `jsondecode`, `tostring`, `tolist`, `toset`, and a
 //! few string helpers). Every other function gives an unknown value naming it.
 //!
