@@ -13,9 +13,8 @@
 
 use std::collections::HashMap;
 
-use crate::model::{
-    AttrRef, Edge, Format, Kind, Link, LinkInfo, Model, Part, Resource, ResourceId, Sym, Text, V, Val, arn,
-};
+use crate::adapt::attributes::{self, Attribute};
+use crate::model::{AttrRef, Edge, Kind, Link, LinkInfo, Model, Part, Resource, ResourceId, Sym, Text, V, Val, arn};
 
 /// Looks resources up by scope and local name, and expands symbolic attributes.
 pub struct Resolver<'m> {
@@ -88,55 +87,39 @@ impl<'m> Resolver<'m> {
         current
     }
 
-    /// The computed value of an attribute of a resource in the scan.
+    /// The computed value of an attribute of a resource in the scan, as its format spells it.
     pub fn attribute(&self, id: ResourceId, attr: &str) -> Option<Text> {
         let r = &self.model.resources[id];
+        let meaning = attributes::meaning(r.format, r.kind, attr)?;
         let name = self.name_text(id);
         let region = self.region(r);
-        let arn = |service: &str, region_part: Option<Part>, account: bool, resource: Text| {
-            arn::build(
-                service,
-                region_part,
-                account.then_some(Part::Sym(Sym::Account)),
-                resource,
-            )
+        let account = || Some(Part::Sym(Sym::Account));
+        let prefixed = |prefix: &str, rest: Text| {
+            let mut t = Text::lit(prefix);
+            t.append(rest);
+            t
         };
-        let tf = r.format == Format::Terraform;
-        Some(match (r.kind, attr) {
-            (Kind::Bucket, "id" | "bucket" | "Ref") => name,
-            (Kind::Bucket, "arn" | "Arn") => arn::bucket(name),
-            (Kind::LogGroup, "id" | "name" | "Ref") => name,
-            (Kind::LogGroup, "arn" | "Arn") => {
-                let mut res = Text::lit("log-group:");
-                res.append(name);
-                if !tf {
-                    // CloudFormation's `Arn` of a log group ends in `:*`; Terraform's does not.
+        Some(match (r.kind, meaning) {
+            // A managed policy's ARN and name are not computed: its attachments match by reference.
+            (Kind::Policy, _) => return None,
+            (Kind::Key, Attribute::KeyId) => self.key_id(id),
+            (_, Attribute::KeyId) => return None,
+            (_, Attribute::Name) => name,
+            (Kind::Bucket, _) => arn::bucket(name),
+            (Kind::LogGroup, m) => {
+                let mut res = prefixed("log-group:", name);
+                if m == Attribute::ArnWithWildcard {
                     res.push(Part::Lit(":*".into()));
                 }
-                arn("logs", Some(region), true, res)
+                arn::build("logs", Some(region), account(), res)
             }
-            (Kind::Role, "id" | "name" | "Ref") => name,
-            (Kind::Role, "arn" | "Arn") => {
+            (Kind::Role, _) => {
                 let path = r.field("path").and_then(Val::as_str).unwrap_or("/").to_string();
-                let mut res = Text::lit(&format!("role{path}"));
-                res.append(name);
-                arn("iam", None, true, res)
+                arn::build("iam", None, account(), prefixed(&format!("role{path}"), name))
             }
-            (Kind::Key, "arn" | "Arn") => {
-                let mut res = Text::lit("key/");
-                res.append(self.key_id(id));
-                arn("kms", Some(region), true, res)
-            }
-            (Kind::Key, "id" | "key_id" | "Ref" | "KeyId") => self.key_id(id),
-            (Kind::KeyAlias, "id" | "name" | "Ref") => name,
-            (Kind::KeyAlias, "arn") => arn("kms", Some(region), true, name),
-            (Kind::Trail, "id" | "name" | "Ref") => name,
-            (Kind::Trail, "arn" | "Arn") => {
-                let mut res = Text::lit("trail/");
-                res.append(name);
-                arn("cloudtrail", Some(region), true, res)
-            }
-            _ => return None,
+            (Kind::Key, _) => arn::build("kms", Some(region), account(), prefixed("key/", self.key_id(id))),
+            (Kind::KeyAlias, _) => arn::build("kms", Some(region), account(), name),
+            (Kind::Trail, _) => arn::build("cloudtrail", Some(region), account(), prefixed("trail/", name)),
         })
     }
 
@@ -145,13 +128,13 @@ impl<'m> Resolver<'m> {
         let r = &self.model.resources[id];
         match r.field("name").and_then(|v| v.text()) {
             Some(t) if t.first_unknown().is_none() => t.into_owned(),
-            _ => self.opaque(r, if r.format == Format::Terraform { "id" } else { "Ref" }),
+            _ => self.opaque(r, attributes::spelling(r.format, Attribute::Name)),
         }
     }
 
     fn key_id(&self, id: ResourceId) -> Text {
         let r = &self.model.resources[id];
-        self.opaque(r, if r.format == Format::Terraform { "key_id" } else { "Ref" })
+        self.opaque(r, attributes::spelling(r.format, Attribute::KeyId))
     }
 
     fn opaque(&self, r: &Resource, attr: &str) -> Text {

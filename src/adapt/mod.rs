@@ -4,6 +4,7 @@
 //! policy documents stand alone; each group is a *scope* in which references resolve.
 //! [`adapt_scope`] adapts one; [`crate::scan`] runs it as soon as a scope's files are parsed.
 
+pub mod attributes;
 pub mod cloudformation;
 pub mod fields;
 pub mod policy_json;
