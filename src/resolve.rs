@@ -90,7 +90,22 @@ impl<'m> Resolver<'m> {
     /// The computed value of an attribute of a resource in the scan, as its format spells it.
     pub fn attribute(&self, id: ResourceId, attr: &str) -> Option<Text> {
         let r = &self.model.resources[id];
-        let meaning = attributes::meaning(r.format, r.kind, attr)?;
+        self.computed(id, attributes::meaning(r.format, r.kind, attr)?)
+    }
+
+    pub fn resource(&self, id: ResourceId) -> &'m Resource {
+        &self.model.resources[id]
+    }
+
+    /// The region resource `id` is deployed in: its scope's, or "this region".
+    pub fn region_of(&self, id: ResourceId) -> Part {
+        self.region(&self.model.resources[id])
+    }
+
+    /// The value of attribute `meaning` of resource `id`: its name, ARN or key id, computed
+    /// from its fields, its scope's region and "this account".
+    pub fn computed(&self, id: ResourceId, meaning: Attribute) -> Option<Text> {
+        let r = &self.model.resources[id];
         let name = self.name_text(id);
         let region = self.region(r);
         let account = || Some(Part::Sym(Sym::Account));
@@ -105,21 +120,39 @@ impl<'m> Resolver<'m> {
             (Kind::Key, Attribute::KeyId) => self.key_id(id),
             (_, Attribute::KeyId) => return None,
             (_, Attribute::Name) => name,
-            (Kind::Bucket, _) => arn::bucket(name),
+            (Kind::Bucket, _) => arn::bucket(arn::partition_of(&region), name),
             (Kind::LogGroup, m) => {
                 let mut res = prefixed("log-group:", name);
                 if m == Attribute::ArnWithWildcard {
                     res.push(Part::Lit(":*".into()));
                 }
-                arn::build("logs", Some(region), account(), res)
+                arn::build("logs", arn::partition_of(&region), Some(region.clone()), account(), res)
             }
             (Kind::Role, _) => {
                 let path = r.field("path").and_then(Val::as_str).unwrap_or("/").to_string();
-                arn::build("iam", None, account(), prefixed(&format!("role{path}"), name))
+                arn::build(
+                    "iam",
+                    arn::partition_of(&region),
+                    None,
+                    account(),
+                    prefixed(&format!("role{path}"), name),
+                )
             }
-            (Kind::Key, _) => arn::build("kms", Some(region), account(), prefixed("key/", self.key_id(id))),
-            (Kind::KeyAlias, _) => arn::build("kms", Some(region), account(), name),
-            (Kind::Trail, _) => arn::build("cloudtrail", Some(region), account(), prefixed("trail/", name)),
+            (Kind::Key, _) => arn::build(
+                "kms",
+                arn::partition_of(&region),
+                Some(region.clone()),
+                account(),
+                prefixed("key/", self.key_id(id)),
+            ),
+            (Kind::KeyAlias, _) => arn::build("kms", arn::partition_of(&region), Some(region.clone()), account(), name),
+            (Kind::Trail, _) => arn::build(
+                "cloudtrail",
+                arn::partition_of(&region),
+                Some(region.clone()),
+                account(),
+                prefixed("trail/", name),
+            ),
         })
     }
 

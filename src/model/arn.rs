@@ -7,11 +7,33 @@
 
 use super::value::{Part, Sym, Text};
 
-/// The ARN of a resource in this partition: `arn:<partition>:<service>:<region>:<account>:<resource>`.
-/// `region` and `account` are empty for global services (`arn:<partition>:s3:::bucket`).
-pub fn build(service: &str, region: Option<Part>, account: Option<Part>, resource: Text) -> Text {
+/// The partition a region belongs to: literal for a literal region (`cn-north-1` is in `aws-cn`,
+/// `us-gov-west-1` in `aws-us-gov`, the ISO regions in theirs, every other in `aws`), else "this
+/// partition". AWS: "Partitions" in the AWS General Reference
+/// (<https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html>).
+pub fn partition_of(region: &Part) -> Part {
+    let Part::Lit(r) = region else {
+        return Part::Sym(Sym::Partition);
+    };
+    let p = [
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-iso-", "aws-iso"),
+    ]
+    .iter()
+    .find(|(prefix, _)| r.starts_with(prefix))
+    .map_or("aws", |(_, p)| p);
+    Part::Lit(p.into())
+}
+
+/// The ARN of a resource: `arn:<partition>:<service>:<region>:<account>:<resource>`. `region`
+/// and `account` are empty for global services (`arn:<partition>:s3:::bucket`).
+pub fn build(service: &str, partition: Part, region: Option<Part>, account: Option<Part>, resource: Text) -> Text {
     let mut t = Text::lit("arn:");
-    t.push(Part::Sym(Sym::Partition));
+    t.push(partition);
     t.push(Part::Lit(format!(":{service}:")));
     if let Some(r) = region {
         t.push(r);
@@ -27,12 +49,18 @@ pub fn build(service: &str, region: Option<Part>, account: Option<Part>, resourc
 
 /// `arn:<partition>:iam::<account>:root`: the account as a principal.
 pub fn account_root() -> Text {
-    build("iam", None, Some(Part::Sym(Sym::Account)), Text::lit("root"))
+    build(
+        "iam",
+        Part::Sym(Sym::Partition),
+        None,
+        Some(Part::Sym(Sym::Account)),
+        Text::lit("root"),
+    )
 }
 
 /// `arn:<partition>:s3:::<bucket>`.
-pub fn bucket(name: Text) -> Text {
-    build("s3", None, None, name)
+pub fn bucket(partition: Part, name: Text) -> Text {
+    build("s3", partition, None, None, name)
 }
 
 /// The parts of an ARN; `resource` keeps its own `:` and `/` (`log-group:name:*`,
@@ -85,6 +113,7 @@ mod tests {
         res.push(Part::Lit(":*".into()));
         let arn = build(
             "logs",
+            partition_of(&Part::Sym(Sym::Region)),
             Some(Part::Sym(Sym::Region)),
             Some(Part::Sym(Sym::Account)),
             res.clone(),
@@ -99,7 +128,21 @@ mod tests {
         assert_eq!(parts.account, Text::sym(Sym::Account));
         assert_eq!(parts.resource, res);
         assert_eq!(account_root().to_string(), "arn:<partition>:iam::<account>:root");
-        assert_eq!(parse(&bucket(Text::lit("b"))).unwrap().resource, Text::lit("b"));
+        assert_eq!(
+            parse(&bucket(Part::Sym(Sym::Partition), Text::lit("b")))
+                .unwrap()
+                .resource,
+            Text::lit("b")
+        );
+        assert_eq!(partition_of(&Part::Lit("eu-west-1".into())), Part::Lit("aws".into()));
+        assert_eq!(
+            partition_of(&Part::Lit("cn-northwest-1".into())),
+            Part::Lit("aws-cn".into())
+        );
+        assert_eq!(
+            partition_of(&Part::Lit("us-gov-east-1".into())),
+            Part::Lit("aws-us-gov".into())
+        );
         assert!(parse(&Text::lit("my-bucket")).is_none());
         assert!(parse(&Text::lit("arn:aws:s3")).is_none());
     }

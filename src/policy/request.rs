@@ -49,8 +49,12 @@ pub struct Request<'a> {
     /// The ARN of the resource, possibly symbolic (`arn:` + partition + `:s3:::` + bucket name
     /// + `/AWSLogs/…`). Empty when not known.
     pub resource: Text,
-    /// Context keys (case-insensitive, as IAM reads them); a key not listed is absent.
+    /// Context keys (case-insensitive, as IAM reads them); a key not listed takes `others`.
     pub context: Vec<(String, ContextValue)>,
+    /// The value of every key not in `context`: `Absent` (the default) when the request is
+    /// fully described, `Any` when the caller only knows some of the keys the service sends,
+    /// so that a condition on another key makes the decision unknown rather than false.
+    pub others: ContextValue,
     /// The policy is a KMS key policy, where `"Resource": "*"` means "this key"
     /// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html>).
     pub key_policy: bool,
@@ -63,6 +67,7 @@ impl<'a> Request<'a> {
             action,
             resource,
             context: Vec::new(),
+            others: ContextValue::Absent,
             key_policy: false,
         }
     }
@@ -91,7 +96,7 @@ impl<'a> Request<'a> {
         self.context
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map_or(&ContextValue::Absent, |(_, v)| v)
+            .map_or(&self.others, |(_, v)| v)
     }
 }
 

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::builtins::Outcome;
 use super::describe;
+use super::path::{Path, Template};
 use super::predicate::{ConfigValues, Predicate};
 use super::registry::{Check, Rule, Target};
 use crate::finding::{Finding, Label, Severity, Verdict};
@@ -78,7 +79,8 @@ pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
 fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
     let mut out = Vec::new();
     let mut tally = Tally::default();
-    let mut done: HashSet<ResourceId> = HashSet::new();
+    // Targets already judged: by resource, or by the whole path for per-path rules.
+    let mut done: HashSet<Vec<ResourceId>> = HashSet::new();
     let mut unknown_links: HashSet<(ResourceId, Edge)> = HashSet::new();
     for target in &a.rule.targets {
         let (root, path) = match target {
@@ -89,6 +91,9 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         'roots: for (root_id, _) in cx.model.of_kind(*root) {
             let mut cur = root_id;
             let mut related = Vec::new();
+            let mut steps = Path {
+                steps: vec![(root.as_str(), root_id)],
+            };
             for edge in path {
                 let from = &cx.model.resources[cur];
                 let Some(info) = cx.model.link(cur, *edge) else {
@@ -125,14 +130,20 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                     Link::Resolved(next) => {
                         related.push(Label::new(info.span, link_label(from, *edge)));
                         cur = *next;
+                        steps.steps.push((edge.as_str(), cur));
                     }
                 }
             }
-            if !done.insert(cur) {
+            let judged = if a.rule.per_path {
+                steps.steps.iter().map(|(_, id)| *id).collect()
+            } else {
+                vec![cur]
+            };
+            if !done.insert(judged) {
                 continue;
             }
             let trail = (cur != root_id).then(|| display_name(&cx.model.resources[root_id]));
-            let result = evaluate_target(a, cx, cur, related, trail.as_deref());
+            let result = evaluate_target(a, cx, &steps, related, trail.as_deref());
             if result.0 != Verdict::NotApplicable {
                 tally.evaluations.push(Evaluation {
                     code: a.rule.code.clone(),
@@ -199,14 +210,15 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
 pub(super) fn evaluate_target(
     a: &Active<'_>,
     cx: &Ctx<'_>,
-    id: ResourceId,
+    path: &Path,
     related: Vec<Label>,
     trail: Option<&str>,
 ) -> (Verdict, Option<Finding>) {
+    let id = path.target().expect("a path has a target");
     let target = &cx.model.resources[id];
     let mut when_unknown: Option<Outcome> = None;
     for w in &a.rule.when {
-        let o = run_check(w, target, cx);
+        let o = run_check(w, target, path, cx);
         match o.verdict {
             Verdict::Fail | Verdict::NotApplicable => return (Verdict::NotApplicable, None),
             Verdict::Unknown => {
@@ -217,7 +229,7 @@ pub(super) fn evaluate_target(
     }
     let mut outcomes: Vec<(Outcome, &Check)> = Vec::new();
     for c in &a.rule.checks {
-        let o = run_check(c, target, cx);
+        let o = run_check(c, target, path, cx);
         let stop = c.stop && o.verdict == Verdict::Fail;
         outcomes.push((o, c));
         if stop {
@@ -234,7 +246,19 @@ pub(super) fn evaluate_target(
     let vars = Vars {
         target,
         trail,
-        config: cx.config,
+        path,
+        cx,
+    };
+    // Per-path findings on one target differ by the way they reached it.
+    let via = |attribute: &str| -> String {
+        if !a.rule.per_path || path.steps.len() < 2 {
+            return attribute.to_string();
+        }
+        let steps: Vec<String> = path.steps[..path.steps.len() - 1]
+            .iter()
+            .map(|(_, id)| cx.model.resources[*id].address.to_string())
+            .collect();
+        format!("{attribute} via {}", steps.join(" > "))
     };
     // The rule fails, but whether it applies is unknown: the verdict is unknown.
     if let (Verdict::Fail, Some(w)) = (worst, &when_unknown) {
@@ -255,7 +279,7 @@ pub(super) fn evaluate_target(
             Label::new(w.span, w.state.clone()),
             related,
             None,
-            &w.attribute,
+            &via(&w.attribute),
         );
         return (Verdict::Unknown, Some(f));
     }
@@ -301,7 +325,7 @@ pub(super) fn evaluate_target(
         Label::new(first.span, label_text),
         labels,
         help,
-        &first.attribute,
+        &via(&first.attribute),
     );
     (worst, Some(f))
 }
@@ -337,10 +361,10 @@ fn finding(
     }
 }
 
-/// Run one check (or `when`) on a target.
-fn run_check(c: &Check, target: &Resource, cx: &Ctx<'_>) -> Outcome {
+/// Run one check (or `when`) on a target reached by `path`.
+fn run_check(c: &Check, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
     if let Predicate::Builtin(b) = &c.expect {
-        return b.call(target, cx);
+        return b.call(target, path, cx);
     }
     let attribute = c.fields.join(".");
     let name = source_name(target, &c.fields.iter().map(String::as_str).collect::<Vec<_>>());
@@ -445,10 +469,21 @@ pub fn display_name(r: &Resource) -> String {
 struct Vars<'a> {
     target: &'a Resource,
     trail: Option<&'a str>,
-    config: &'a dyn ConfigValues,
+    path: &'a Path,
+    cx: &'a Ctx<'a>,
 }
 
 impl Vars<'_> {
+    /// `{log_group}` (a step's name) or `{log_group.arn}` (a template over the path).
+    fn step(&self, key: &str) -> Option<String> {
+        if let Some(id) = self.path.get(key) {
+            return Some(display_name(&self.cx.model.resources[id]));
+        }
+        let steps: Vec<&'static str> = self.path.steps.iter().map(|(s, _)| *s).collect();
+        let t = Template::parse(&format!("{{{key}}}"), &steps).ok()?;
+        Some(t.render(self.path, self.cx.resolver).to_string())
+    }
+
     /// Fill `{name}`, `{resource}`, `{trail}`, `{state}`, `{title}`, `{noun}` and
     /// `{config.KEY}` in a message template.
     fn render(&self, template: &str, state: &str, title: &str) -> String {
@@ -473,10 +508,10 @@ impl Vars<'_> {
                 "state" => Some(state.to_string()),
                 "title" => Some(title.to_string()),
                 "noun" => Some(self.target.kind.noun().to_string()),
-                k => k
-                    .strip_prefix("config.")
-                    .and_then(|c| self.config.number(c))
-                    .map(crate::model::value::fmt_num),
+                k => match k.strip_prefix("config.") {
+                    Some(c) => self.cx.config.number(c).map(crate::model::value::fmt_num),
+                    None => self.step(k),
+                },
             };
             match value {
                 Some(v) => out.push_str(&v),

@@ -6,6 +6,7 @@ pub(crate) mod builtins;
 pub(crate) mod describe;
 pub(crate) mod docs;
 pub(crate) mod eval;
+pub(crate) mod path;
 pub(crate) mod predicate;
 pub(crate) mod registry;
 pub mod select;

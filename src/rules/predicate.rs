@@ -43,12 +43,32 @@ pub trait ConfigValues: Sync {
     fn number(&self, key: &str) -> Option<f64>;
 }
 
+/// What a predicate may refer to: the path steps every target of its rule offers and the kinds
+/// of resource the rule ends at (for builtins' arguments).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    pub steps: &'a [&'static str],
+    pub kinds: &'a [crate::model::Kind],
+}
+
 impl Predicate {
-    /// Parse a predicate table: exactly one key.
-    pub fn parse(v: &toml::Value) -> Result<Predicate, String> {
+    /// Parse a predicate table: exactly one key (a builtin may add `args`).
+    pub fn parse(v: &toml::Value, scope: Scope<'_>) -> Result<Predicate, String> {
         let table = v
             .as_table()
             .ok_or("a predicate is a table such as `{ equals = true }`")?;
+        if let Some(name) = table.get("builtin") {
+            let name = name.as_str().ok_or("`builtin` takes a name")?;
+            if let Some(other) = table.keys().find(|k| *k != "builtin" && *k != "args") {
+                return Err(format!("a builtin takes `args` and nothing else, found `{other}`"));
+            }
+            return Ok(Predicate::Builtin(Builtin::parse(
+                name,
+                table.get("args"),
+                scope.steps,
+                scope.kinds,
+            )?));
+        }
         if table.len() != 1 {
             return Err(format!("a predicate has exactly one key, found {}", table.len()));
         }
@@ -82,20 +102,18 @@ impl Predicate {
                     .as_array()
                     .ok_or(format!("`{k}` takes a list of predicates"))?
                     .iter()
-                    .map(Predicate::parse)
+                    .map(|p| Predicate::parse(p, scope))
                     .collect::<Result<Vec<_>, _>>()?;
+                if items.iter().any(|p| matches!(p, Predicate::Builtin(_))) {
+                    return Err(format!(
+                        "a builtin judges the whole target and cannot be evaluated inside `{k}`: give it a [[check]] of its own"
+                    ));
+                }
                 if k == "any" {
                     Predicate::Any(items)
                 } else {
                     Predicate::All(items)
                 }
-            }
-            "builtin" => {
-                let name = v.as_str().ok_or("`builtin` takes a name")?;
-                Predicate::Builtin(
-                    Builtin::by_name(name)
-                        .ok_or_else(|| format!("unknown builtin `{name}`; known: {}", Builtin::names().join(", ")))?,
-                )
             }
             other => {
                 return Err(format!(

@@ -99,6 +99,9 @@ pub struct Rule {
     pub origin: String,
     /// The configuration switch that turns it on (`require_trail`), if any.
     pub enabled_by: Option<String>,
+    /// Judged once per path to the target (trail → log group → key) rather than once per
+    /// target: its verdict depends on the resources it was reached through.
+    pub per_path: bool,
     /// The numeric configuration keys it reads.
     pub params: Vec<Param>,
 }
@@ -369,8 +372,13 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
             "a rule needs at least one [[check]]".into(),
         ));
     }
+    let steps = super::path::common_steps(&targets);
+    let scope = super::predicate::Scope {
+        steps: &steps,
+        kinds: &kinds,
+    };
     let compile = |c: &CheckSpec| -> Result<Check, Diagnostic> {
-        let expect = Predicate::parse(c.expect.get_ref()).map_err(|e| at(Some(c.expect.span()), e))?;
+        let expect = Predicate::parse(c.expect.get_ref(), scope).map_err(|e| at(Some(c.expect.span()), e))?;
         let builtin = matches!(expect, Predicate::Builtin(_));
         let (select, fields) = match &c.select {
             Some(s) => {
@@ -448,16 +456,33 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
             None => {}
         }
         for key in texts.iter().flat_map(|t| placeholders(t)) {
+            let step = key.split('.').next().unwrap_or(key);
             let ok = match key.strip_prefix("config.") {
                 Some(k) => declared(k),
-                None => PLACEHOLDERS.contains(&key),
+                None => {
+                    PLACEHOLDERS.contains(&key)
+                        || steps.contains(&key)
+                        || super::path::Template::parse(&format!("{{{key}}}"), &steps).is_ok()
+                }
             };
             if !ok {
                 return Err(at(
                     Some(c.expect.span()),
                     format!(
-                        "unknown placeholder `{{{key}}}` in this check's text (expected one of {}, or `config.KEY` for a parameter in [params])",
-                        PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                        "unknown placeholder `{{{key}}}` in this check's text (expected one of {}, a step of the rule's path ({}) or `{{step.property}}`, or `config.KEY` for a parameter in [params])",
+                        PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", "),
+                        steps.join(", ")
+                    ),
+                ));
+            }
+            // A step between the trail and the target differs from path to path: naming it in a
+            // message is only right when the rule is judged per path.
+            let inner = steps.len() > 2 && steps[1..steps.len() - 1].contains(&step);
+            if inner && !spec.per_path {
+                return Err(at(
+                    Some(c.expect.span()),
+                    format!(
+                        "`{{{key}}}` names a step in the middle of the path; set `per_path = true` so that each path is judged (and named) on its own"
                     ),
                 ));
             }
@@ -513,6 +538,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
         origin: file.to_string(),
         enabled_by,
         params,
+        per_path: spec.per_path,
     })
 }
 

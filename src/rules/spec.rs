@@ -25,6 +25,10 @@ pub struct RuleFile {
     /// `min = "config.KEY"`, a builtin's parameters), with their defaults and ranges.
     #[serde(default)]
     pub params: std::collections::BTreeMap<String, Spanned<ParamSpec>>,
+    /// Judge the target once per path that reaches it (a key once for each log group that uses
+    /// it), for requirements that depend on the resources on the way.
+    #[serde(default)]
+    pub per_path: bool,
     pub title: String,
     pub target: Spanned<OneOrMany>,
     /// With `target = "scan"`: the trail rules one trail must pass for the scan to pass.

@@ -64,7 +64,10 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 unknown: Vec::new(),
             };
             for r in &required {
-                match evaluate_target(r, cx, id, Vec::new(), None).0 {
+                let path = super::path::Path {
+                    steps: vec![("trail", id)],
+                };
+                match evaluate_target(r, cx, &path, Vec::new(), None).0 {
                     Verdict::Fail => j.failed.push(r.rule.code.clone()),
                     Verdict::Unknown => j.unknown.push(r.rule.code.clone()),
                     Verdict::Pass | Verdict::NotApplicable => {}

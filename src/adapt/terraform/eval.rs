@@ -675,7 +675,11 @@ impl<'a> Ctx<'a> {
         match (ty, field) {
             ("aws_caller_identity", "account_id") => sym(Sym::Account),
             ("aws_region", "name" | "id" | "region") => Val::new(Text(vec![self.region_part()]).into_v(), span),
-            ("aws_partition", "partition") => sym(Sym::Partition),
+            // A provider region fixes the partition (`eu-west-1` is in `aws`).
+            ("aws_partition", "partition") => match arn::partition_of(&self.region_part()) {
+                Part::Lit(p) => Val::new(V::Str(p), span),
+                _ => sym(Sym::Partition),
+            },
             ("aws_partition", "dns_suffix") => sym(Sym::UrlSuffix),
             ("aws_iam_policy_document", "json" | "minified_json") => {
                 let key = format!("data.{ty}.{name}");
@@ -721,11 +725,18 @@ impl<'a> Ctx<'a> {
         let looked_up = looked_up.text().filter(|t| t.first_unknown().is_none())?.into_owned();
         let text = match (ty, field) {
             (_, "id" | "name" | "bucket") => looked_up,
-            ("aws_s3_bucket", "arn") => arn::bucket(looked_up),
+            ("aws_s3_bucket", "arn") => arn::bucket(arn::partition_of(&self.region_part()), looked_up),
             ("aws_cloudwatch_log_group", "arn") => {
                 let mut res = Text::lit("log-group:");
                 res.append(looked_up);
-                arn::build("logs", Some(self.region_part()), Some(Part::Sym(Sym::Account)), res)
+                let region = self.region_part();
+                arn::build(
+                    "logs",
+                    arn::partition_of(&region),
+                    Some(region),
+                    Some(Part::Sym(Sym::Account)),
+                    res,
+                )
             }
             _ => return None,
         };

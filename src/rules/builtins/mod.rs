@@ -4,12 +4,14 @@
 
 mod log_retention;
 mod management_events;
+pub(crate) mod policy_allows;
 mod s3_data_events;
 mod selectors;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
 use crate::rules::eval::Ctx;
+use crate::rules::path::Path;
 use crate::source::Span;
 
 /// The result of a check on one target.
@@ -36,45 +38,78 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A builtin as a rule file calls it: its name and its arguments, checked when the rule loads.
+#[derive(Debug, Clone)]
 pub enum Builtin {
     ManagementEventsComplete,
     S3DataEventsComplete,
     TrailLogsRetained,
+    /// `policy_allows`: a policy of the target lets a principal do something (arguments in
+    /// [`policy_allows::Query`]).
+    PolicyAllows(Box<policy_allows::Query>),
 }
 
 impl Builtin {
-    const ALL: [(&'static str, Builtin); 3] = [
-        ("management_events_complete", Builtin::ManagementEventsComplete),
-        ("s3_data_events_complete", Builtin::S3DataEventsComplete),
-        ("trail_logs_retained", Builtin::TrailLogsRetained),
+    const NAMES: [&'static str; 4] = [
+        "management_events_complete",
+        "s3_data_events_complete",
+        "trail_logs_retained",
+        "policy_allows",
     ];
 
-    pub fn by_name(name: &str) -> Option<Builtin> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
+    /// offers the path steps `steps` and ends at one of `kinds`.
+    pub fn parse(
+        name: &str,
+        args: Option<&toml::Value>,
+        steps: &[&'static str],
+        kinds: &[crate::model::Kind],
+    ) -> Result<Builtin, String> {
+        let no_args = |b: Builtin| match args {
+            Some(_) => Err(format!("builtin `{name}` takes no `args`")),
+            None => Ok(b),
+        };
+        match name {
+            "management_events_complete" => no_args(Builtin::ManagementEventsComplete),
+            "s3_data_events_complete" => no_args(Builtin::S3DataEventsComplete),
+            "trail_logs_retained" => no_args(Builtin::TrailLogsRetained),
+            "policy_allows" => {
+                let args = args.ok_or("builtin `policy_allows` needs `args` (policy, principal, actions, resource)")?;
+                Ok(Builtin::PolicyAllows(Box::new(policy_allows::Query::parse(
+                    args, steps, kinds,
+                )?)))
+            }
+            _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
+        }
     }
 
-    pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, b)| *b == self).map_or("", |(n, _)| n)
+    pub fn name(&self) -> &'static str {
+        match self {
+            Builtin::ManagementEventsComplete => Self::NAMES[0],
+            Builtin::S3DataEventsComplete => Self::NAMES[1],
+            Builtin::TrailLogsRetained => Self::NAMES[2],
+            Builtin::PolicyAllows(_) => Self::NAMES[3],
+        }
     }
 
     /// The configuration parameters it reads; the rule that calls it must declare them.
-    pub fn params(self) -> &'static [&'static str] {
+    pub fn params(&self) -> &'static [&'static str] {
         match self {
             Builtin::TrailLogsRetained => &["min_retention_days"],
-            Builtin::ManagementEventsComplete | Builtin::S3DataEventsComplete => &[],
+            _ => &[],
         }
     }
 
     pub fn names() -> Vec<&'static str> {
-        Self::ALL.iter().map(|(n, _)| *n).collect()
+        Self::NAMES.to_vec()
     }
 
-    pub fn call(self, target: &Resource, cx: &Ctx<'_>) -> Outcome {
+    pub fn call(&self, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
         match self {
             Builtin::ManagementEventsComplete => management_events::check(target, cx.sources),
             Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
             Builtin::TrailLogsRetained => log_retention::check(target, cx),
+            Builtin::PolicyAllows(q) => q.check(target, path, cx),
         }
     }
 }

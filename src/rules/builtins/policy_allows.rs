@@ -1,0 +1,314 @@
+//! `policy_allows`: does a policy of the target let a principal make requests, as AWS would
+//! decide them ([`crate::policy`])? The rule file says who asks what:
+//!
+//! ```toml
+//! expect = { builtin = "policy_allows", args = {
+//!   policy    = "policy",                                         # the target's field
+//!   principal = "service:logs.{log_group.region}.amazonaws.com",  # or "aws:<arn>", "*"
+//!   actions   = ["kms:Encrypt", "kms:Decrypt"],                   # each asked on its own
+//!   resource  = "{key.arn}",
+//!   context   = { "kms:EncryptionContext:aws:logs:arn" = "{log_group.arn}" },
+//! } }
+//! ```
+//!
+//! Every string is a template over the rule's path (`rules/README.md`), checked when the rule
+//! loads. Context keys the rule does not list may hold anything (`others = "any"`, the default:
+//! a condition on them makes the verdict unknown, never a guess) or are absent from the request
+//! (`others = "absent"`, for a service whose request context is fully documented).
+//!
+//! `policy = "policies"` reads a role's permissions: its inline policies and the documents of
+//! the attached policies defined in the scan, allowed when one of them allows and none denies.
+//! Attached policies that are not in the scan may grant what is missing, so a denial with such
+//! policies attached is unknown.
+
+use crate::finding::Verdict;
+use crate::model::{Format, Kind, Origin, Resource, Text, Val, schema};
+use crate::policy::{self, ContextValue, Decision, Outcome as Effect, Policy, Principal, Request};
+use crate::rules::builtins::Outcome;
+use crate::rules::eval::Ctx;
+use crate::rules::path::{Path, Template};
+
+/// The arguments of one `policy_allows` call.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The model field holding the document(s).
+    pub policy: String,
+    pub principal: PrincipalTemplate,
+    pub actions: Vec<String>,
+    pub resource: Template,
+    pub context: Vec<(String, Vec<Template>)>,
+    pub others_any: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum PrincipalTemplate {
+    Service(Template),
+    Aws(Template),
+    Anyone,
+}
+
+const ARGS: [&str; 6] = ["policy", "principal", "actions", "resource", "context", "others"];
+
+impl Query {
+    pub fn parse(args: &toml::Value, steps: &[&'static str], kinds: &[Kind]) -> Result<Query, String> {
+        let table = args.as_table().ok_or("`args` is a table")?;
+        if let Some(k) = table.keys().find(|k| !ARGS.contains(&k.as_str())) {
+            return Err(format!(
+                "`policy_allows` has no argument `{k}` (it takes {})",
+                ARGS.join(", ")
+            ));
+        }
+        let string = |name: &str| -> Result<&str, String> {
+            table
+                .get(name)
+                .ok_or_else(|| format!("`policy_allows` needs `{name}`"))?
+                .as_str()
+                .ok_or_else(|| format!("`{name}` takes a string"))
+        };
+        let policy = string("policy")?.to_string();
+        for kind in kinds {
+            let ok = schema::field(schema::fields(*kind), &policy)
+                .is_some_and(|f| matches!(f.ty, schema::Ty::Policy) || f.name == "policies");
+            if !ok {
+                return Err(format!(
+                    "`policy = \"{policy}\"` is not a policy field of a {} (see `ctlint explain --fields`)",
+                    kind.noun()
+                ));
+            }
+        }
+        let principal = match string("principal")? {
+            "*" => PrincipalTemplate::Anyone,
+            p => match p.split_once(':') {
+                Some(("service", s)) => PrincipalTemplate::Service(Template::parse(s, steps)?),
+                Some(("aws", a)) => PrincipalTemplate::Aws(Template::parse(a, steps)?),
+                _ => return Err(format!("`principal = \"{p}\"`: write `service:NAME`, `aws:ARN` or `*`")),
+            },
+        };
+        let actions: Vec<String> = table
+            .get("actions")
+            .ok_or("`policy_allows` needs `actions`")?
+            .as_array()
+            .ok_or("`actions` takes a list of actions")?
+            .iter()
+            .map(|a| {
+                let a = a.as_str().ok_or("`actions` takes a list of strings")?;
+                let concrete = a.split_once(':').is_some_and(|(s, n)| {
+                    !s.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())
+                });
+                if concrete {
+                    Ok(a.to_string())
+                } else {
+                    Err(format!(
+                        "`{a}` is not an action: a request names one action, `service:Action`, without wildcards"
+                    ))
+                }
+            })
+            .collect::<Result<_, String>>()?;
+        if actions.is_empty() {
+            return Err("`actions` lists at least one action".into());
+        }
+        let resource = Template::parse(string("resource")?, steps)?;
+        let mut context = Vec::new();
+        if let Some(c) = table.get("context") {
+            for (k, v) in c.as_table().ok_or("`context` maps condition keys to values")? {
+                let values: Vec<&str> = match v {
+                    toml::Value::String(s) => vec![s],
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .map(|i| i.as_str().ok_or(format!("`context.{k}` takes strings")))
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err(format!("`context.{k}` takes a string or a list of strings")),
+                };
+                let templates = values
+                    .into_iter()
+                    .map(|s| Template::parse(s, steps))
+                    .collect::<Result<_, _>>()?;
+                context.push((k.clone(), templates));
+            }
+        }
+        let others_any = match table.get("others").map(|o| o.as_str()) {
+            None | Some(Some("any")) => true,
+            Some(Some("absent")) => false,
+            Some(_) => return Err("`others` is \"any\" or \"absent\"".into()),
+        };
+        Ok(Query {
+            policy,
+            principal,
+            actions,
+            resource,
+            context,
+            others_any,
+        })
+    }
+
+    fn request<'a>(&self, action: &'a str, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Request<'a> {
+        let render = |t: &Template| t.render(path, cx.resolver);
+        let principal = match &self.principal {
+            PrincipalTemplate::Service(t) => Principal::Service(render(t)),
+            PrincipalTemplate::Aws(t) => Principal::Aws(render(t)),
+            PrincipalTemplate::Anyone => Principal::Anonymous,
+        };
+        let mut req = Request::new(principal, action, render(&self.resource));
+        for (k, values) in &self.context {
+            let mut texts: Vec<Text> = values.iter().map(render).collect();
+            let value = if texts.len() == 1 {
+                ContextValue::One(texts.remove(0))
+            } else {
+                ContextValue::Many(texts)
+            };
+            req.set(k, value);
+        }
+        if self.others_any {
+            req.others = ContextValue::Any;
+        }
+        if target.kind == Kind::Key {
+            req = req.in_key_policy();
+        }
+        req
+    }
+
+    /// Who asks, in words: "`logs.eu-west-1.amazonaws.com`", "anyone".
+    fn who(&self, path: &Path, cx: &Ctx<'_>) -> String {
+        match &self.principal {
+            PrincipalTemplate::Service(t) | PrincipalTemplate::Aws(t) => {
+                format!("`{}`", t.render(path, cx.resolver))
+            }
+            PrincipalTemplate::Anyone => "anyone".into(),
+        }
+    }
+
+    pub fn check(&self, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
+        let field = target.field(&self.policy);
+        let name = spelled(target, &self.policy);
+        let documents = documents(field);
+        // Attached managed policies the scan does not define may grant anything.
+        let outside: Vec<String> = if self.policy == "policies" {
+            outside_policies(target, cx)
+        } else {
+            Vec::new()
+        };
+        let policies: Vec<(Policy, &Val)> = documents.iter().map(|d| (Policy::parse(d), *d)).collect();
+        let who = self.who(path, cx);
+        let mut unknown: Option<Outcome> = None;
+        let mut refused_on = String::new();
+        // The first refusal, and every action refused for the same reason.
+        let mut refused: Option<(Outcome, Vec<&str>)> = None;
+        for action in &self.actions {
+            let req = self.request(action, target, path, cx);
+            let decisions: Vec<(Decision, &Val)> =
+                policies.iter().map(|(p, d)| (policy::decide(p, &req), *d)).collect();
+            let on = format!("on `{}`", req.resource);
+            let fail = if let Some((d, _)) = decisions.iter().find(|(d, _)| d.effect == Effect::ExplicitDeny) {
+                let by = d.deciding.first();
+                Some((
+                    by.map_or(target.header, |s| s.span),
+                    format!("{} denies {who}", by.map_or("a statement".into(), statement_name)),
+                ))
+            } else if decisions.iter().any(|(d, _)| d.effect == Effect::Allow) {
+                None
+            } else if let Some((d, doc)) = decisions.iter().find(|(d, _)| d.effect == Effect::Unknown) {
+                unknown.get_or_insert(Outcome {
+                    verdict: Verdict::Unknown,
+                    span: d.deciding.first().map_or(doc.span, |s| s.span),
+                    state: format!(
+                        "cannot tell whether `{name}` allows {who} to call `{action}` {on}: {}",
+                        d.reason
+                    ),
+                    attribute: self.policy.clone(),
+                });
+                None
+            } else if !outside.is_empty() {
+                unknown.get_or_insert(Outcome {
+                    verdict: Verdict::Unknown,
+                    span: field.map_or(target.header, |f| f.span),
+                    state: format!(
+                        "no policy in the scan allows {who} to call `{action}` {on}, and the attached {} not in the scan: {}",
+                        if outside.len() == 1 { "policy is" } else { "policies are" },
+                        outside.join(", ")
+                    ),
+                    attribute: self.policy.clone(),
+                });
+                None
+            } else {
+                Some(match field {
+                    None => (target.header, format!("`{name}` is not set, so nothing allows {who}")),
+                    Some(v) if v.origin == Origin::Defaulted => (
+                        target.header,
+                        format!("`{name}` is not set, and the default policy does not allow {who}"),
+                    ),
+                    Some(v) => (v.span, format!("no statement of `{name}` allows {who}")),
+                })
+            };
+            let Some((span, why)) = fail else { continue };
+            match &mut refused {
+                Some((first, actions)) if first.span == span && first.state == why => actions.push(action),
+                Some(_) => {}
+                None => {
+                    let first = Outcome {
+                        verdict: Verdict::Fail,
+                        span,
+                        state: why,
+                        attribute: self.policy.clone(),
+                    };
+                    refused = Some((first, vec![action.as_str()]));
+                    refused_on = on;
+                }
+            }
+        }
+        if let Some((mut first, actions)) = refused {
+            let listed: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+            first.state = format!("{} {} {refused_on}", first.state, listed.join(", "));
+            return first;
+        }
+        unknown.unwrap_or_else(|| Outcome::pass(target))
+    }
+}
+
+fn statement_name(d: &policy::Deciding) -> String {
+    match &d.sid {
+        Some(sid) => format!("statement `{sid}`"),
+        None => format!("statement {}", d.index + 1),
+    }
+}
+
+/// The documents of a policy field: the value itself, or each `document` of a role's list.
+fn documents(field: Option<&Val>) -> Vec<&Val> {
+    let Some(v) = field else { return Vec::new() };
+    match v.as_list() {
+        Some(items) => items.iter().filter_map(|i| i.get("document")).collect(),
+        None => vec![v],
+    }
+}
+
+/// Managed policy ARNs attached to a role whose documents are not in the scan.
+fn outside_policies(role: &Resource, cx: &Ctx<'_>) -> Vec<String> {
+    let Some(arns) = role.field("managed_policy_arns").and_then(Val::as_list) else {
+        return Vec::new();
+    };
+    let in_scan = |arn: &Val| {
+        arn.text().is_some_and(|t| {
+            t.attr_refs().any(|a| {
+                cx.resolver
+                    .lookup(a)
+                    .is_some_and(|id| cx.model.resources[id].kind == Kind::Policy)
+            })
+        })
+    };
+    arns.iter().filter(|a| !in_scan(a)).map(|a| format!("`{a}`")).collect()
+}
+
+/// How the target's format spells a model field.
+fn spelled(target: &Resource, field: &str) -> String {
+    let f = schema::field(schema::fields(target.kind), field);
+    let name = f.map(|f| {
+        if target.format == Format::Terraform {
+            f.tf
+        } else {
+            f.cfn
+        }
+    });
+    match name {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => field.to_string(),
+    }
+}
