@@ -18,7 +18,7 @@ use super::path::{Path, Template};
 use super::predicate::{ConfigValues, Predicate};
 use super::registry::{Check, Rule, Target};
 use crate::finding::{Finding, Label, Severity, Verdict};
-use crate::model::{Edge, Format, Link, Model, Resource, ResourceId, Val, schema};
+use crate::model::{Edge, Format, Kind, Link, Model, Resource, ResourceId, Val, schema};
 use crate::resolve::Resolver;
 use crate::source::{SourceMap, Span};
 
@@ -134,6 +134,20 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                     }
                 }
             }
+            // A trail's other links are on every path from it: a rule about its role may name
+            // its log group. They go first: the chain's own steps win on a shared name, and the
+            // last step stays the target.
+            if *root == Kind::Trail {
+                let side: Vec<(&'static str, ResourceId)> = [Edge::Bucket, Edge::LogGroup, Edge::Role, Edge::Key]
+                    .into_iter()
+                    .filter(|e| !steps.steps.iter().any(|(s, _)| *s == e.as_str()))
+                    .filter_map(|e| match cx.model.link(root_id, e).map(|l| &l.link) {
+                        Some(Link::Resolved(id)) => Some((e.as_str(), *id)),
+                        _ => None,
+                    })
+                    .collect();
+                steps.steps.splice(0..0, side);
+            }
             let judged = if a.rule.per_path {
                 steps.steps.iter().map(|(_, id)| *id).collect()
             } else {
@@ -235,6 +249,10 @@ pub(super) fn evaluate_target(
         if stop {
             break;
         }
+    }
+    // A check about a step the path does not have (a trail without a log group) does not apply.
+    if outcomes.iter().any(|(o, _)| o.verdict == Verdict::NotApplicable) {
+        return (Verdict::NotApplicable, None);
     }
     let worst = if outcomes.iter().any(|(o, _)| o.verdict == Verdict::Fail) {
         Verdict::Fail

@@ -8,7 +8,7 @@
 //! cannot name a step its target does not have.
 
 use crate::adapt::attributes::Attribute;
-use crate::model::{Edge, Part, ResourceId, Sym, Text, V, Val};
+use crate::model::{Edge, Kind, Part, ResourceId, Sym, Text, V, Val};
 use crate::resolve::Resolver;
 
 use super::Target;
@@ -31,12 +31,24 @@ impl Path {
     }
 }
 
-/// The step names a target offers: `trail.log_group.key` → `trail`, `log_group`, `key`.
+/// The step names a target offers: `trail.log_group.key` → `trail`, `log_group`, `key`. A path
+/// from a trail also offers the trail's other links (`bucket`, `role`…), which the engine adds
+/// when they resolve.
 pub fn step_names(target: &Target) -> Vec<&'static str> {
     match target {
-        Target::Resources { root, path } => std::iter::once(root.as_str())
-            .chain(path.iter().map(|e: &Edge| e.as_str()))
-            .collect(),
+        Target::Resources { root, path } => {
+            let mut names: Vec<&'static str> = vec![root.as_str()];
+            if *root == Kind::Trail {
+                names.extend(
+                    [Edge::Bucket, Edge::LogGroup, Edge::Role, Edge::Key]
+                        .into_iter()
+                        .filter(|e| !path.contains(e))
+                        .map(Edge::as_str),
+                );
+            }
+            names.extend(path.iter().map(|e: &Edge| e.as_str()));
+            names
+        }
         _ => Vec::new(),
     }
 }
@@ -138,6 +150,14 @@ impl Template {
         Ok(Template {
             pieces,
             source: s.to_string(),
+        })
+    }
+
+    /// The steps the template refers to.
+    pub fn steps(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Ref(step, _) => Some(*step),
+            Piece::Lit(_) => None,
         })
     }
 

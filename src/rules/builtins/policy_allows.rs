@@ -38,6 +38,13 @@ pub struct Query {
     pub resource: Template,
     pub context: Vec<(String, Vec<Template>)>,
     pub others_any: bool,
+    /// `expect = "deny"`: the requests must be explicitly denied (a guard such as the Deny on
+    /// `aws:SecureTransport = false`), not allowed.
+    pub expect_deny: bool,
+    /// `scoped_by = [keys]`: a request the policy allows must no longer be allowed once these
+    /// context keys may hold anything: the grant depends on one of them (`aws:SourceArn`).
+    /// Requests that are not allowed pass (another rule reports the missing grant).
+    pub scoped_by: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,7 +54,16 @@ pub enum PrincipalTemplate {
     Anyone,
 }
 
-const ARGS: [&str; 6] = ["policy", "principal", "actions", "resource", "context", "others"];
+const ARGS: [&str; 8] = [
+    "policy",
+    "principal",
+    "actions",
+    "resource",
+    "context",
+    "others",
+    "expect",
+    "scoped_by",
+];
 
 impl Query {
     pub fn parse(args: &toml::Value, steps: &[&'static str], kinds: &[Kind]) -> Result<Query, String> {
@@ -131,6 +147,23 @@ impl Query {
             Some(Some("absent")) => false,
             Some(_) => return Err("`others` is \"any\" or \"absent\"".into()),
         };
+        let expect_deny = match table.get("expect").map(|o| o.as_str()) {
+            None | Some(Some("allow")) => false,
+            Some(Some("deny")) => true,
+            Some(_) => return Err("`expect` is \"allow\" or \"deny\"".into()),
+        };
+        let scoped_by: Vec<String> = match table.get("scoped_by") {
+            None => Vec::new(),
+            Some(v) => v
+                .as_array()
+                .ok_or("`scoped_by` takes a list of condition keys")?
+                .iter()
+                .map(|k| k.as_str().map(str::to_string).ok_or("`scoped_by` takes strings"))
+                .collect::<Result<_, _>>()?,
+        };
+        if expect_deny && !scoped_by.is_empty() {
+            return Err("`scoped_by` asks about a grant; it cannot go with `expect = \"deny\"`".into());
+        }
         Ok(Query {
             policy,
             principal,
@@ -138,6 +171,8 @@ impl Query {
             resource,
             context,
             others_any,
+            expect_deny,
+            scoped_by,
         })
     }
 
@@ -177,69 +212,67 @@ impl Query {
         }
     }
 
+    /// The templates of the query, for the steps they need.
+    fn templates(&self) -> impl Iterator<Item = &Template> {
+        let principal = match &self.principal {
+            PrincipalTemplate::Service(t) | PrincipalTemplate::Aws(t) => Some(t),
+            PrincipalTemplate::Anyone => None,
+        };
+        principal
+            .into_iter()
+            .chain(std::iter::once(&self.resource))
+            .chain(self.context.iter().flat_map(|(_, v)| v))
+    }
+
     pub fn check(&self, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
+        // The question names a resource this path does not have (a trail without a log group):
+        // there is nothing to ask.
+        if let Some(step) = self
+            .templates()
+            .flat_map(Template::steps)
+            .find(|s| path.get(s).is_none())
+        {
+            return Outcome {
+                verdict: Verdict::NotApplicable,
+                span: target.header,
+                state: format!("the path has no {step}"),
+                attribute: self.policy.clone(),
+            };
+        }
         let field = target.field(&self.policy);
         let name = spelled(target, &self.policy);
-        let documents = documents(field);
         // Attached managed policies the scan does not define may grant anything.
         let outside: Vec<String> = if self.policy == "policies" {
             outside_policies(target, cx)
         } else {
             Vec::new()
         };
-        let policies: Vec<(Policy, &Val)> = documents.iter().map(|d| (Policy::parse(d), *d)).collect();
+        let policies: Vec<(Policy, &Val)> = documents(field).into_iter().map(|d| (Policy::parse(d), d)).collect();
         let who = self.who(path, cx);
+        let ask = Ask {
+            query: self,
+            target,
+            field,
+            name: &name,
+            who: &who,
+            policies: &policies,
+            outside: &outside,
+        };
         let mut unknown: Option<Outcome> = None;
         let mut refused_on = String::new();
         // The first refusal, and every action refused for the same reason.
         let mut refused: Option<(Outcome, Vec<&str>)> = None;
         for action in &self.actions {
             let req = self.request(action, target, path, cx);
-            let decisions: Vec<(Decision, &Val)> =
-                policies.iter().map(|(p, d)| (policy::decide(p, &req), *d)).collect();
             let on = format!("on `{}`", req.resource);
-            let fail = if let Some((d, _)) = decisions.iter().find(|(d, _)| d.effect == Effect::ExplicitDeny) {
-                let by = d.deciding.first();
-                Some((
-                    by.map_or(target.header, |s| s.span),
-                    format!("{} denies {who}", by.map_or("a statement".into(), statement_name)),
-                ))
-            } else if decisions.iter().any(|(d, _)| d.effect == Effect::Allow) {
-                None
-            } else if let Some((d, doc)) = decisions.iter().find(|(d, _)| d.effect == Effect::Unknown) {
-                unknown.get_or_insert(Outcome {
-                    verdict: Verdict::Unknown,
-                    span: d.deciding.first().map_or(doc.span, |s| s.span),
-                    state: format!(
-                        "cannot tell whether `{name}` allows {who} to call `{action}` {on}: {}",
-                        d.reason
-                    ),
-                    attribute: self.policy.clone(),
-                });
-                None
-            } else if !outside.is_empty() {
-                unknown.get_or_insert(Outcome {
-                    verdict: Verdict::Unknown,
-                    span: field.map_or(target.header, |f| f.span),
-                    state: format!(
-                        "no policy in the scan allows {who} to call `{action}` {on}, and the attached {} not in the scan: {}",
-                        if outside.len() == 1 { "policy is" } else { "policies are" },
-                        outside.join(", ")
-                    ),
-                    attribute: self.policy.clone(),
-                });
-                None
-            } else {
-                Some(match field {
-                    None => (target.header, format!("`{name}` is not set, so nothing allows {who}")),
-                    Some(v) if v.origin == Origin::Defaulted => (
-                        target.header,
-                        format!("`{name}` is not set, and the default policy does not allow {who}"),
-                    ),
-                    Some(v) => (v.span, format!("no statement of `{name}` allows {who}")),
-                })
+            let (span, why) = match ask.judge(&req, &on) {
+                Judged::Holds => continue,
+                Judged::Unknown(o) => {
+                    unknown.get_or_insert(o);
+                    continue;
+                }
+                Judged::Refused(span, why) => (span, why),
             };
-            let Some((span, why)) = fail else { continue };
             match &mut refused {
                 Some((first, actions)) if first.span == span && first.state == why => actions.push(action),
                 Some(_) => {}
@@ -258,9 +291,145 @@ impl Query {
         if let Some((mut first, actions)) = refused {
             let listed: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
             first.state = format!("{} {} {refused_on}", first.state, listed.join(", "));
+            if !self.scoped_by.is_empty() {
+                let keys: Vec<String> = self.scoped_by.iter().map(|k| format!("`{k}`")).collect();
+                first.state.push_str(&format!(
+                    " whatever {} {}",
+                    keys.join(" and "),
+                    if keys.len() == 1 { "is" } else { "are" }
+                ));
+            }
             return first;
         }
         unknown.unwrap_or_else(|| Outcome::pass(target))
+    }
+}
+
+/// One request's answer, as the check sees it.
+enum Judged {
+    Holds,
+    /// The requirement does not hold: where, and why (the actions are appended).
+    Refused(crate::source::Span, String),
+    Unknown(Outcome),
+}
+
+/// What judging a request needs to know.
+struct Ask<'a> {
+    query: &'a Query,
+    target: &'a Resource,
+    field: Option<&'a Val>,
+    name: &'a str,
+    who: &'a str,
+    policies: &'a [(Policy, &'a Val)],
+    outside: &'a [String],
+}
+
+impl Ask<'_> {
+    fn decide(&self, req: &Request<'_>) -> Vec<(Decision, &Val)> {
+        self.policies
+            .iter()
+            .map(|(p, d)| (policy::decide(p, req), *d))
+            .collect()
+    }
+
+    fn unknown(&self, span: crate::source::Span, state: String) -> Judged {
+        Judged::Unknown(Outcome {
+            verdict: Verdict::Unknown,
+            span,
+            state,
+            attribute: self.query.policy.clone(),
+        })
+    }
+
+    fn judge(&self, req: &Request<'_>, on: &str) -> Judged {
+        let (who, name, action) = (self.who, self.name, req.action);
+        let decisions = self.decide(req);
+        let denied = decisions.iter().find(|(d, _)| d.effect == Effect::ExplicitDeny);
+        let allowed = decisions.iter().any(|(d, _)| d.effect == Effect::Allow);
+        let undecided = decisions.iter().find(|(d, _)| d.effect == Effect::Unknown);
+        let header = self.target.header;
+        if self.query.expect_deny {
+            return match (denied, undecided) {
+                (Some(_), _) => Judged::Holds,
+                (None, Some((d, doc))) => self.unknown(
+                    d.deciding.first().map_or(doc.span, |s| s.span),
+                    format!(
+                        "cannot tell whether `{name}` denies {who} `{action}` {on}: {}",
+                        d.reason
+                    ),
+                ),
+                (None, None) => Judged::Refused(
+                    self.field.map_or(header, |f| f.span),
+                    match self.field {
+                        None => format!("`{name}` is not set, so nothing denies {who}"),
+                        Some(_) if allowed => format!("`{name}` allows, and no statement denies, {who}"),
+                        Some(_) => format!("no statement of `{name}` denies {who}"),
+                    },
+                ),
+            };
+        }
+        if let Some((d, _)) = denied {
+            let by = d.deciding.first();
+            if !self.query.scoped_by.is_empty() {
+                // Denied: nothing granted to scope; the missing grant is another rule's finding.
+                return Judged::Holds;
+            }
+            return Judged::Refused(
+                by.map_or(header, |s| s.span),
+                format!("{} denies {who}", by.map_or("a statement".into(), statement_name)),
+            );
+        }
+        if allowed {
+            if self.query.scoped_by.is_empty() {
+                return Judged::Holds;
+            }
+            let mut wide = req.clone();
+            for k in &self.query.scoped_by {
+                wide.set(k, ContextValue::Any);
+            }
+            let decisions = self.decide(&wide);
+            return match decisions.iter().find(|(d, _)| d.effect == Effect::Allow) {
+                Some((d, _)) => {
+                    let by = d.deciding.first();
+                    Judged::Refused(
+                        by.map_or(header, |s| s.span),
+                        format!("{} allows {who}", by.map_or("a statement".into(), statement_name)),
+                    )
+                }
+                None => Judged::Holds,
+            };
+        }
+        if let Some((d, doc)) = undecided {
+            return self.unknown(
+                d.deciding.first().map_or(doc.span, |s| s.span),
+                format!(
+                    "cannot tell whether `{name}` allows {who} to call `{action}` {on}: {}",
+                    d.reason
+                ),
+            );
+        }
+        if !self.query.scoped_by.is_empty() {
+            return Judged::Holds;
+        }
+        if !self.outside.is_empty() {
+            return self.unknown(
+                self.field.map_or(header, |f| f.span),
+                format!(
+                    "no policy in the scan allows {who} to call `{action}` {on}, and the attached {} not in the scan: {}",
+                    if self.outside.len() == 1 { "policy is" } else { "policies are" },
+                    self.outside.join(", ")
+                ),
+            );
+        }
+        let (span, why) = match self.field {
+            None => (header, format!("`{name}` is not set, so nothing allows {who}")),
+            Some(v) if v.origin == Origin::Defaulted => (
+                header,
+                format!("`{name}` is not set, and the default policy does not allow {who}"),
+            ),
+            Some(v) => (v.span, format!("no statement of `{name}` allows {who}")),
+        };
+        Judged::Refused(span, why)
     }
 }
 
@@ -310,5 +479,37 @@ fn spelled(target: &Resource, field: &str) -> String {
     match name {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => field.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> Result<Query, String> {
+        let v: toml::Value = toml::from_str(&format!("args = {args}")).unwrap();
+        Query::parse(&v["args"], &["trail", "log_group", "key"], &[Kind::Key])
+    }
+
+    #[test]
+    fn arguments_are_checked_when_the_rule_loads() {
+        let ok = r#"{ policy = "policy", principal = "service:logs.{log_group.region}.amazonaws.com", actions = ["kms:Encrypt"], resource = "{key.arn}" }"#;
+        assert!(parse(ok).is_ok());
+        let e = parse(&ok.replace(r#"policy = "policy""#, r#"policy = "description""#)).unwrap_err();
+        assert!(e.contains("not a policy field of a KMS key"), "{e}");
+        let e = parse(&ok.replace("kms:Encrypt", "kms:Encrypt*")).unwrap_err();
+        assert!(e.contains("without wildcards"), "{e}");
+        let e = parse(&ok.replace("{key.arn}", "{bucket.arn}")).unwrap_err();
+        assert!(e.contains("`bucket` is not on this rule's path"), "{e}");
+        let e = parse(&ok.replace("service:", "role:")).unwrap_err();
+        assert!(e.contains("`service:NAME`"), "{e}");
+        let e = parse(&ok.replace(" }", r#", colour = "red" }"#)).unwrap_err();
+        assert!(e.contains("no argument `colour`"), "{e}");
+        let e = parse(&ok.replace(" }", r#", expect = "deny", scoped_by = ["aws:SourceArn"] }"#)).unwrap_err();
+        assert!(e.contains("cannot go with"), "{e}");
+        assert!(parse(&ok.replace(r#"resource = "{key.arn}""#, "")).is_err());
+        let q = parse(&ok.replace(" }", r#", scoped_by = ["aws:SourceArn"], others = "absent" }"#)).unwrap();
+        assert_eq!(q.scoped_by, ["aws:SourceArn"]);
+        assert!(!q.others_any);
     }
 }
