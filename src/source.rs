@@ -123,6 +123,35 @@ impl SourceFile {
         self.position(end)
     }
 
+    /// The 0-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> u32 {
+        let offset = offset.min(self.text.len() as u32);
+        self.index.line_col(TextSize::from(offset)).line
+    }
+
+    /// How many lines the file has (a last line without a line break counts).
+    pub fn line_count(&self) -> u32 {
+        self.line_of(self.text.len() as u32) + 1
+    }
+
+    /// The byte range of a 0-based line, without its line break (`\n` or `\r\n`).
+    pub fn line_range(&self, line: u32) -> (usize, usize) {
+        match self.index.line(line) {
+            Some(r) => {
+                let (start, mut end) = (usize::from(r.start()), usize::from(r.end()));
+                let bytes = self.text.as_bytes();
+                if end > start && bytes.get(end - 1) == Some(&b'\n') {
+                    end -= 1;
+                }
+                if end > start && bytes.get(end - 1) == Some(&b'\r') {
+                    end -= 1;
+                }
+                (start, end)
+            }
+            None => (self.text.len(), self.text.len()),
+        }
+    }
+
     /// The text of one 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> &str {
         self.text

@@ -5,14 +5,15 @@
 use std::fmt;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    Severity as MSeverity, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Severity as MSeverity,
+    SourceCode,
 };
 
 use super::Style;
+use super::snippet::Snippet;
 use crate::Report;
 use crate::finding::{Finding, Label, Severity, Verdict};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 
 pub fn render(report: &Report, style: Style) -> String {
     let theme = if style.color {
@@ -44,43 +45,52 @@ fn severity_of(f: &Finding) -> MSeverity {
     }
 }
 
+/// Related labels further than this many lines from the primary one get a snippet of their own.
+const NEAR: u32 = 12;
+
 fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Finding, out: &mut String) {
     let file = sources.get(f.primary.span.file);
     let mut code = format!("{}({}) {}", f.code, f.name, f.severity);
     if f.verdict == Verdict::Unknown {
         code.push_str(", unknown");
     }
+    let primary_line = file.line_of(f.primary.span.start);
+    let (here, elsewhere): (Vec<&Label>, Vec<&Label>) = f
+        .related
+        .iter()
+        .partition(|l| l.span.file == f.primary.span.file && file.line_of(l.span.start).abs_diff(primary_line) <= NEAR);
+    let spans: Vec<Span> = std::iter::once(f.primary.span)
+        .chain(here.iter().map(|l| l.span))
+        .collect();
+    let (snippet, mapped) = Snippet::new(file, &spans, 1);
     let mut d = MietteDiagnostic::new(f.message.clone())
         .with_code(code)
         .with_severity(severity_of(f))
-        .with_label(labeled(&f.primary, true));
-    let (here, elsewhere): (Vec<&Label>, Vec<&Label>) =
-        f.related.iter().partition(|l| l.span.file == f.primary.span.file);
-    for l in here {
-        d = d.and_label(labeled(l, false));
+        .with_label(labeled(&f.primary, mapped[0], true));
+    for (l, at) in here.iter().zip(&mapped[1..]) {
+        d = d.and_label(labeled(l, *at, false));
     }
     if let Some(h) = &f.help {
         d = d.with_help(h.clone());
     }
-    let source = NamedSource::new(file.display.clone(), file.text.clone());
     let _ = handler.render_report(
         out,
         &WithSource {
             diag: &d,
-            source: &source,
+            source: &snippet,
         },
     );
     for l in elsewhere {
         let other = sources.get(l.span.file);
+        let (snippet, mapped) = Snippet::new(other, &[l.span], 1);
         let note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
             .with_severity(MSeverity::Advice)
-            .with_label(labeled(l, true));
-        let source = NamedSource::new(other.display.clone(), other.text.clone());
+            .with_label(labeled(l, mapped[0], true));
         let _ = handler.render_report(
             out,
             &WithSource {
                 diag: &note,
-                source: &source,
+                source: &snippet,
             },
         );
     }
@@ -126,8 +136,9 @@ impl Diagnostic for WithSource<'_> {
     }
 }
 
-fn labeled(l: &Label, primary: bool) -> LabeledSpan {
-    let span = (l.span.start as usize, l.span.len());
+/// A label at its place in the snippet (`at`: offset and length there).
+fn labeled(l: &Label, at: (usize, usize), primary: bool) -> LabeledSpan {
+    let span = at;
     if primary {
         LabeledSpan::new_primary_with_span(Some(l.message.clone()), span)
     } else {

@@ -8,6 +8,7 @@ pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod junit;
 pub(crate) mod sarif;
+mod snippet;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

@@ -1,0 +1,99 @@
+//! The edges a gate must hold on, through the real binary: input shapes that used to crash or
+//! slow down a renderer.
+
+use std::process::Command;
+
+fn ctlint_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ctlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("ctlint runs")
+}
+
+/// A minified template: every trail on line 1, the last ones past column 65,535 (miette pads
+/// with `{:width$}`, whose width must fit in 16 bits).
+fn minified_trails(n: usize) -> String {
+    let trails: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#""Trail{i}":{{"Type":"AWS::CloudTrail::Trail","Properties":{{"IsLogging":true,"S3BucketName":"logs","IsMultiRegionTrail":false}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"AWSTemplateFormatVersion":"2010-09-09","Resources":{{{}}}}}"#,
+        trails.join(",")
+    )
+}
+
+#[test]
+fn labels_past_column_65535_render_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = minified_trails(1200);
+    assert!(text.len() > 120_000);
+    std::fs::write(dir.path().join("t.json"), &text).unwrap();
+    let human = ctlint_in(
+        dir.path(),
+        &["check", "t.json", "--select", "CT001", "--output", "sarif=out.sarif"],
+    );
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(
+        human.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&human.stderr)
+    );
+    assert!(out.contains("1200 failing findings"), "{out}");
+    assert!(dir.path().join("out.sarif").exists());
+    // The last trail's label, clipped around it, at the same column the compact format gives.
+    let compact = ctlint_in(
+        dir.path(),
+        &["check", "t.json", "--select", "CT001", "--format", "compact"],
+    );
+    let compact = String::from_utf8_lossy(&compact.stdout);
+    let last = compact.lines().last().unwrap();
+    let column: usize = last.split(':').nth(2).unwrap().parse().unwrap();
+    assert!(column > 65_535, "{last}");
+    assert!(
+        out.contains(&format!("[t.json:1:{column}]")),
+        "the human header names column {column}"
+    );
+    assert!(out.contains('…'), "long lines are clipped");
+    assert!(
+        out.lines().all(|l| l.chars().count() < 400),
+        "no line of the output is the whole file"
+    );
+    for format in ["json", "junit", "github"] {
+        let o = ctlint_in(
+            dir.path(),
+            &["check", "t.json", "--select", "CT001", "--format", format],
+        );
+        assert_eq!(o.status.code(), Some(1), "{format}");
+    }
+}
+
+#[test]
+fn human_columns_count_characters_like_the_other_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  /* ünïcødé */ is_multi_region_trail = false\n  s3_bucket_name = \"b\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: {Description: ü, IsMultiRegionTrail: false, IsLogging: true, S3BucketName: b}\n"
+            .replace("Description: ü, ", "TrailName: \"é\", "),
+    )
+    .unwrap();
+    let compact = ctlint_in(dir.path(), &["check", ".", "--select", "CT001", "--format", "compact"]);
+    let human = ctlint_in(dir.path(), &["check", ".", "--select", "CT001"]);
+    let human = String::from_utf8_lossy(&human.stdout);
+    for line in String::from_utf8_lossy(&compact.stdout).lines() {
+        let mut parts = line.splitn(4, ':');
+        let (file, l, c) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        assert!(human.contains(&format!("[{file}:{l}:{c}]")), "{line}\n{human}");
+    }
+}
