@@ -121,7 +121,8 @@ struct CheckArgs {
     #[arg(long, short)]
     quiet: bool,
     /// Skip files larger than this many bytes (reported as CT000)
-    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE,
+          value_parser = parse_max_file_size)]
     max_file_size: u64,
 }
 
@@ -138,6 +139,17 @@ fn parse_format(s: &str) -> Result<Format, Diagnostic> {
 
 fn parse_severity(s: &str) -> Result<Severity, Diagnostic> {
     s.parse()
+}
+
+/// A file size cap: 1 byte up to 4 GiB - 1 (spans are 32-bit offsets).
+fn parse_max_file_size(s: &str) -> Result<u64, Diagnostic> {
+    let limit = crate::load::MAX_FILE_SIZE_LIMIT;
+    match s.parse::<u64>() {
+        Ok(n) if (1..=limit).contains(&n) => Ok(n),
+        _ => Err(Diagnostic::cli(format!(
+            "expected a number of bytes from 1 to {limit} (files are addressed with 32-bit offsets)"
+        ))),
+    }
 }
 
 fn parse_output(s: &str) -> Result<(Format, PathBuf), Diagnostic> {

@@ -151,7 +151,13 @@ pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Diag
             "profiles" => c.profiles = strings(v)?,
             "select" => c.select = rules(v)?,
             "ignore" => c.ignore = rules(v)?,
-            "exclude" => c.exclude = strings(v)?,
+            "exclude" => {
+                c.exclude = strings(v)?;
+                for (i, g) in c.exclude.iter().enumerate() {
+                    let at = v.as_array().and_then(|a| a.get(i)).map_or(v.span, |n| n.span);
+                    globset::Glob::new(g).map_err(|e| err(at, format!("invalid glob: {e}")))?;
+                }
+            }
             "fail_on" => c.fail_on = Some(severity(v)?),
             "severity" => {
                 let Some(map) = v.as_object() else {

@@ -23,6 +23,9 @@ use crate::source::{FileId, SourceFile, Span, display_path};
 /// Default cap on the size of one input file (docs/limits.md#file-size).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// The largest cap `--max-file-size` accepts: spans are 32-bit byte offsets.
+pub const MAX_FILE_SIZE_LIMIT: u64 = u32::MAX as u64;
+
 #[derive(Debug)]
 pub enum Parsed {
     TerraformHcl(Body),
@@ -65,7 +68,7 @@ fn read(input: &Input, id: FileId, max_size: u64) -> (Arc<str>, Option<Parsed>) 
             return Ok(Err(len));
         }
         let mut bytes = Vec::with_capacity(len as usize);
-        file.take(max_size + 1).read_to_end(&mut bytes)?;
+        file.take(max_size.saturating_add(1)).read_to_end(&mut bytes)?;
         Ok(if bytes.len() as u64 > max_size {
             Err(bytes.len() as u64)
         } else {

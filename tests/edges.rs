@@ -97,3 +97,39 @@ fn human_columns_count_characters_like_the_other_formats() {
         assert!(human.contains(&format!("[{file}:{l}:{c}]")), "{line}\n{human}");
     }
 }
+
+#[test]
+fn numeric_flags_and_globs_are_range_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  s3_bucket_name = \"b\"\n}\n",
+    )
+    .unwrap();
+    for bad in ["18446744073709551615", "0", "-1", "1e400", "ten"] {
+        let flag = format!("--max-file-size={bad}");
+        let o = ctlint_in(dir.path(), &["check", ".", &flag]);
+        assert_eq!(o.status.code(), Some(2), "--max-file-size {bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("expected a number of bytes"),
+            "{bad}"
+        );
+    }
+    let o = ctlint_in(
+        dir.path(),
+        &["check", ".", "--max-file-size", "4294967295", "--select", "CT001"],
+    );
+    assert_eq!(o.status.code(), Some(1), "the largest cap still lints");
+    std::fs::write(dir.path().join(".ctlint.yaml"), "exclude: [\"ok/**\", \"[abc\"]\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(".ctlint.yaml:1:20: invalid glob"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(dir.path().join(".ctlint.yaml"), "min_retention_days: -5\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`min_retention_days` takes a number of at least 1"));
+}
