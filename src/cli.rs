@@ -313,7 +313,8 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
     let code = report.exit_code(fail_on);
     if let Some(min) = args.min_severity {
-        report.findings.retain(|f| f.severity >= min);
+        // A file that cannot be read is shown whatever the filter: it is why the run exits 2.
+        report.findings.retain(|f| f.severity >= min || f.is_parse_error());
     }
     if args.quiet {
         report.summary.notes.clear();

@@ -133,3 +133,71 @@ fn numeric_flags_and_globs_are_range_checked() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("`min_retention_days` takes a number of at least 1"));
 }
+
+const BAD_TRAIL: &str = "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  s3_bucket_name = \"b\"\n}\n";
+
+#[test]
+fn exit_2_always_shows_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), BAD_TRAIL).unwrap();
+    std::fs::write(dir.path().join("broken.tf"), "resource \"x\" {\n").unwrap();
+    // Pre-commit names one file; its broken sibling is context, and still why the run fails.
+    let o = ctlint_in(dir.path(), &["check", "main.tf", "--format", "compact"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("broken.tf:"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // A display filter does not hide it either.
+    let o = ctlint_in(
+        dir.path(),
+        &["check", ".", "--min-severity", "critical", "--format", "compact"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("CT000"));
+    let o = ctlint_in(
+        dir.path(),
+        &["check", ".", "--min-severity", "critical", "--format", "sarif"],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "CT000")
+    );
+}
+
+#[test]
+fn junit_attributes_findings_to_their_own_file_and_lists_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = |multi: bool| {
+        format!(
+            "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: b\n      IsMultiRegionTrail: {multi}\n"
+        )
+    };
+    std::fs::write(dir.path().join("a.yaml"), template(true)).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), template(false)).unwrap();
+    let o = ctlint_in(
+        dir.path(),
+        &["check", ".", "--select", "CT001", "--format", "junit", "missing-dir"],
+    );
+    let xml = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        xml.contains("<testcase classname=\"CT001\" name=\"Trail\"/>"),
+        "a.yaml's trail passes:\n{xml}"
+    );
+    assert!(
+        xml.contains("file=\"b.yaml\" line=\"7\""),
+        "b.yaml's trail fails:\n{xml}"
+    );
+    assert!(!xml.contains("file=\"a.yaml\""), "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"errors\"") && xml.contains("missing-dir"),
+        "{xml}"
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,22 +1,40 @@
 //! JUnit XML (docs/output-formats.md#junit): one test suite per rule, one test case per rule × resource evaluated;
 //! failing findings are `<failure>`s with their location, unknown verdicts `<skipped>`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::loc;
 use crate::Report;
 use crate::finding::{Finding, Verdict};
+use crate::source::FileId;
 
 /// A test case: the resource, its verdict, and its finding if any.
 type Case<'a> = (&'a str, Verdict, Option<&'a Finding>);
 
 pub fn render(report: &Report) -> String {
+    // Each finding answers one evaluation of its rule on its resource in its file; a target
+    // judged on two paths has two. Matched in one pass, not by a search per evaluation.
+    let mut findings: HashMap<(&str, &str, FileId), VecDeque<&Finding>> = HashMap::new();
+    for f in report.findings.iter().filter(|f| !f.is_parse_error()) {
+        // Scan-level rules (CT010) are about no file.
+        let file = match &f.target {
+            _ if f.resource.is_empty() => FileId::default(),
+            Some(t) => t.file,
+            None => f.primary.span.file,
+        };
+        findings
+            .entry((f.code.as_str(), f.resource.as_str(), file))
+            .or_default()
+            .push_back(f);
+    }
     let mut suites: BTreeMap<&str, Vec<Case<'_>>> = BTreeMap::new();
     for e in &report.evaluations {
-        let finding = report
-            .findings
-            .iter()
-            .find(|f| f.code == e.code && f.resource == e.resource);
+        let finding = match e.verdict {
+            Verdict::Fail | Verdict::Unknown => findings
+                .get_mut(&(e.code.as_str(), e.resource.as_str(), e.file))
+                .and_then(VecDeque::pop_front),
+            _ => None,
+        };
         suites
             .entry(&e.code)
             .or_default()
@@ -35,8 +53,10 @@ pub fn render(report: &Report) -> String {
         .filter(|(_, v, f)| *v == Verdict::Fail && f.is_some_and(|f| f.suppressed.is_none()))
         .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let errors = report.errors.len();
     out.push_str(&format!(
-        "<testsuites name=\"ctlint\" tests=\"{total}\" failures=\"{failures}\">\n"
+        "<testsuites name=\"ctlint\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">\n",
+        total + errors
     ));
     for (code, cases) in &suites {
         let name = report
@@ -92,6 +112,24 @@ pub fn render(report: &Report) -> String {
                 }
                 _ => out.push_str("/>\n"),
             }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    // Paths that could not be read, invalid suppressions: the run exits 2 because of them.
+    if !report.errors.is_empty() {
+        out.push_str(&format!(
+            "  <testsuite name=\"errors\" tests=\"{n}\" failures=\"0\" errors=\"{n}\" skipped=\"0\">\n",
+            n = report.errors.len()
+        ));
+        for e in &report.errors {
+            out.push_str(&format!(
+                "    <testcase classname=\"errors\" name=\"{}\" file=\"{}\" line=\"{}\">\n      <error message=\"{}\">{}</error>\n    </testcase>\n",
+                esc(&e.file),
+                esc(&e.file),
+                e.line,
+                esc(&e.message),
+                esc(&e.to_string())
+            ));
         }
         out.push_str("  </testsuite>\n");
     }

@@ -19,7 +19,7 @@
 //! - Unknown verdicts are `kind: "open"` at level `note` (docs/verdicts.md#unknown); suppressed findings carry
 //!   `suppressions` with the reason.
 //! - Paths that could not be read are tool execution notifications, and make
-//!   `executionSuccessful` false.
+//!   `executionSuccessful` false, as do files that do not parse (their CT000 results say where).
 //!
 //! The output is deterministic: keys are sorted, results follow the report's order, and nothing
 //! depends on the time or the machine (except the absolute URIs of files outside the working
@@ -367,7 +367,10 @@ fn result(report: &Report, f: &Finding, rule_index: usize, base: &[String]) -> V
 }
 
 fn invocation(report: &Report, base: &[String]) -> Value {
-    let mut inv = json!({ "executionSuccessful": report.errors.is_empty() });
+    // A file that could not be read leaves the analysis incomplete, as an unreadable path does
+    // (both make the run exit 2); its CT000 result says where.
+    let complete = report.errors.is_empty() && !report.findings.iter().any(|f| f.is_parse_error());
+    let mut inv = json!({ "executionSuccessful": complete });
     if !report.errors.is_empty() {
         inv["toolExecutionNotifications"] = report
             .errors

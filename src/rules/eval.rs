@@ -45,6 +45,8 @@ pub struct Tally {
 pub struct Evaluation {
     pub code: String,
     pub resource: String,
+    /// The file the resource is defined in: two templates may both have a `Trail`.
+    pub file: crate::source::FileId,
     pub verdict: Verdict,
 }
 
@@ -121,6 +123,7 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                             tally.evaluations.push(Evaluation {
                                 code: a.rule.code.clone(),
                                 resource: from.address.to_string(),
+                                file: from.file(),
                                 verdict: Verdict::Unknown,
                             });
                             out.push(unknown_link(a, cx, from, *edge, info.span));
@@ -162,6 +165,7 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 tally.evaluations.push(Evaluation {
                     code: a.rule.code.clone(),
                     resource: cx.model.resources[cur].address.to_string(),
+                    file: cx.model.resources[cur].file(),
                     verdict: result.0,
                 });
             }

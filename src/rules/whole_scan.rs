@@ -148,6 +148,7 @@ fn evaluation(a: &Active<'_>, verdict: Verdict) -> Evaluation {
     Evaluation {
         code: a.rule.code.clone(),
         resource: String::new(),
+        file: crate::source::FileId::default(),
         verdict,
     }
 }

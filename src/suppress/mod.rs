@@ -53,7 +53,9 @@ impl Run<'_, '_> {
 /// are returned (exit 2).
 pub fn apply(findings: &mut Vec<Finding>, run: &Run<'_, '_>, config: &Config) -> Vec<Diagnostic> {
     let is_target = |l: &Label| run.is_target(l.span);
-    findings.retain(|f| is_target(&f.primary) || f.related.iter().any(is_target));
+    // A context file that does not parse is kept: it changes the verdicts on the named files,
+    // and it is why the run exits 2.
+    findings.retain(|f| f.is_parse_error() || is_target(&f.primary) || f.related.iter().any(is_target));
     let errors = if run.inline { inline(findings, run) } else { Vec::new() };
     per_path(findings, config, run.sources);
     errors
