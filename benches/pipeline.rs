@@ -89,7 +89,7 @@ fn lint_corpus(c: &mut Criterion) {
     let base = std::env::current_dir().unwrap_or_default();
     let max = ctlint::load::DEFAULT_MAX_FILE_SIZE;
     let discover = || ctlint::discover::discover(std::slice::from_ref(&corpus), &exclude, true, &base);
-    let (inputs, _) = discover();
+    let inputs = discover().inputs;
     let scan = || ctlint::scan::scan(&inputs, &base, max, &opts.adapt);
     let active = ctlint::rules::select::active(&registry, &opts);
     let settings = ctlint::config::Settings {
@@ -99,7 +99,7 @@ fn lint_corpus(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("stages/corpus-500");
     g.sample_size(20).measurement_time(Duration::from_secs(5));
-    g.bench_function("discover", |b| b.iter(|| discover().0.len()));
+    g.bench_function("discover", |b| b.iter(|| discover().inputs.len()));
     g.bench_function("scan", |b| b.iter(|| scan().model.resources.len()));
     g.bench_function("resolve+rules", |b| {
         b.iter_batched(

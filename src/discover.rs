@@ -65,18 +65,14 @@ pub fn is_terraform(path: &Path) -> bool {
 /// Expand the command-line paths into the sorted, de-duplicated list of files to read.
 /// With `module_context`, a named `.tf` file brings the rest of its directory as context.
 /// Paths that cannot be read are diagnostics, shown relative to `base`.
-pub fn discover(
-    paths: &[PathBuf],
-    exclude: &GlobSet,
-    module_context: bool,
-    base: &Path,
-) -> (Vec<Input>, Vec<Diagnostic>) {
+pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool, base: &Path) -> Discovered {
     let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
     let mut errors: Vec<(PathBuf, String)> = Vec::new();
+    let mut links: Vec<PathBuf> = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                for file in walk(path, exclude, &mut errors) {
+                for file in walk(path, exclude, &mut errors, &mut links) {
                     found.entry(file.clone()).or_insert(Input {
                         path: file,
                         role: Role::Target,
@@ -115,7 +111,42 @@ pub fn discover(
         .into_iter()
         .map(|(path, message)| Diagnostic::in_file(display_path(&path, base), message))
         .collect();
-    (found.into_values().collect(), errors)
+    links.sort();
+    let notes = if links.is_empty() {
+        Vec::new()
+    } else {
+        const LISTED: usize = 10;
+        let shown: Vec<String> = links
+            .iter()
+            .take(LISTED)
+            .map(|l| format!("`{}`", display_path(l, base)))
+            .collect();
+        let more = if links.len() > LISTED {
+            format!(" and {} more", links.len() - LISTED)
+        } else {
+            String::new()
+        };
+        vec![format!(
+            "{} symbolic link{} not followed (a linked directory, a loop, or a target outside the scanned directory): {}{more}",
+            links.len(),
+            if links.len() == 1 { " was" } else { "s were" },
+            shown.join(", ")
+        )]
+    };
+    Discovered {
+        inputs: found.into_values().collect(),
+        errors,
+        notes,
+    }
+}
+
+/// What discovery found.
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    /// Paths that could not be read.
+    pub errors: Vec<Diagnostic>,
+    /// What was skipped on purpose and the user should know about (symbolic links).
+    pub notes: Vec<String>,
 }
 
 /// The `.tf` and `.tf.json` files directly in `dir`, sorted.
@@ -143,7 +174,13 @@ fn clean(path: PathBuf) -> PathBuf {
     }
 }
 
-fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
+fn walk(
+    root: &Path,
+    exclude: &GlobSet,
+    errors: &mut Vec<(PathBuf, String)>,
+    skipped_links: &mut Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let links = Mutex::new(Vec::new());
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let files = Mutex::new(Vec::new());
     let errs = Mutex::new(Vec::new());
@@ -165,6 +202,7 @@ fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<(PathBuf, String)>) -> 
         let files = &files;
         let errs = &errs;
         let canonical_root = &canonical_root;
+        let links = &links;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -183,10 +221,16 @@ fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<(PathBuf, String)>) -> 
                 is_candidate(path)
             } else if ft.is_symlink() {
                 // Read a linked file only when it resolves inside the root; never follow
-                // linked directories (loops, escapes).
-                is_candidate(path)
-                    && std::fs::canonicalize(path)
-                        .is_ok_and(|target| target.starts_with(canonical_root) && target.is_file())
+                // linked directories (loops, escapes), but say so.
+                let target = std::fs::canonicalize(path);
+                let inside_file = target
+                    .as_ref()
+                    .is_ok_and(|t| t.starts_with(canonical_root) && t.is_file());
+                let linked_dir = target.as_ref().map_or(true, |t| t.is_dir());
+                if (linked_dir || (is_candidate(path) && !inside_file)) && !exclude.is_match(path) {
+                    links.lock().expect("walker link list").push(path.to_path_buf());
+                }
+                is_candidate(path) && inside_file
             } else {
                 false
             };
@@ -197,6 +241,7 @@ fn walk(root: &Path, exclude: &GlobSet, errors: &mut Vec<(PathBuf, String)>) -> 
         })
     });
     errors.extend(errs.into_inner().expect("walker error list"));
+    skipped_links.extend(links.into_inner().expect("walker link list"));
     let mut files = files.into_inner().expect("walker file list");
     files.sort();
     files

@@ -53,21 +53,24 @@ pub struct Front {
     pub model: Model,
     /// Paths that could not be read.
     pub errors: Vec<Diagnostic>,
+    /// What discovery skipped on purpose (symbolic links), for the summary.
+    pub notes: Vec<String>,
 }
 
 /// Discover the inputs, read, parse and adapt them scope by scope, and resolve the links.
 pub fn front(opts: &Options) -> Front {
     let base = std::env::current_dir().unwrap_or_default();
     let exclude = config::globs(&opts.config.exclude);
-    let (inputs, errors) = discover::discover(&opts.paths, &exclude, opts.module_context, &base);
-    let scanned = scan::scan(&inputs, &base, opts.max_file_size, &opts.adapt);
+    let found = discover::discover(&opts.paths, &exclude, opts.module_context, &base);
+    let scanned = scan::scan(&found.inputs, &base, opts.max_file_size, &opts.adapt);
     let mut model = scanned.model;
     resolve::resolve(&mut model);
     Front {
         sources: scanned.sources,
         files: scanned.files,
         model,
-        errors,
+        errors: found.errors,
+        notes: found.notes,
     }
 }
 
@@ -84,15 +87,18 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
         files,
         model,
         errors: mut diagnostics,
+        notes: discover_notes,
     } = front(opts);
 
     // Files that are ours but do not parse are CT000 findings.
     let outcomes = scan::file_outcomes(&files, &sources, registry, &active);
+    let mut notes = discover_notes;
+    notes.extend(outcomes.notes);
     let summary = Summary {
         files: outcomes.files,
         resources: model.resources.len(),
         parse_errors: outcomes.parse_errors,
-        notes: outcomes.notes,
+        notes,
         ..Summary::default()
     };
 

@@ -201,3 +201,22 @@ fn junit_attributes_findings_to_their_own_file_and_lists_errors() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_that_are_not_followed_are_named_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("infra")).unwrap();
+    std::fs::write(dir.path().join("infra/main.tf"), BAD_TRAIL).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("infra/loop")).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "infra", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = v["summary"]["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("1 symbolic link was not followed")
+                && n.as_str().unwrap().contains("infra/loop")),
+        "{notes:?}"
+    );
+}
