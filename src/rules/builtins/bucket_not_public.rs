@@ -102,7 +102,10 @@ fn weigh(
         _ => Verdict::Unknown,
     };
     let off = match setting(bucket, neutraliser) {
-        Some(false) => format!("and the bucket's public access block does not set `{spelled}`"),
+        Some(false) if bucket.field("public_access_block").is_none() => {
+            format!("and the bucket has no public access block, so `{spelled}` is off")
+        }
+        Some(false) => format!("and the bucket's public access block does not set `{spelled}` to true"),
         _ => format!("unless `{spelled}` (which cannot be resolved) is true"),
     };
     Some(outcome(verdict, span, format!("{what}, {off}"), attribute))
