@@ -65,16 +65,20 @@ pub enum Prop {
     Partition,
     /// A trail's log file prefix in its bucket: `<s3_key_prefix>/AWSLogs/`, or `AWSLogs/`.
     LogsPrefix,
+    /// The ID of the organization an organization trail logs, which the code never names: `o-`
+    /// and an unknown part (AWS Organizations IDs are `o-` and 10 to 32 letters or digits).
+    OrgId,
 }
 
 impl Prop {
-    const ALL: [(&'static str, Prop); 6] = [
+    const ALL: [(&'static str, Prop); 7] = [
         ("name", Prop::Name),
         ("arn", Prop::Arn),
         ("region", Prop::Region),
         ("account", Prop::Account),
         ("partition", Prop::Partition),
         ("logs_prefix", Prop::LogsPrefix),
+        ("org_id", Prop::OrgId),
     ];
 
     fn parse(s: &str) -> Option<Prop> {
@@ -138,8 +142,11 @@ impl Template {
                     Prop::ALL.map(|(n, _)| n).join(", ")
                 )
             })?;
-            if prop == Prop::LogsPrefix && *step != "trail" {
-                return Err(format!("`{{{inner}}}` in `{s}`: only a trail has `logs_prefix`"));
+            if matches!(prop, Prop::LogsPrefix | Prop::OrgId) && *step != "trail" {
+                return Err(format!(
+                    "`{{{inner}}}` in `{s}`: only a trail has `{}`",
+                    inner.split_once('.').map_or("", |p| p.1)
+                ));
             }
             pieces.push(Piece::Ref(step, prop));
             rest = &after[end + 1..];
@@ -196,6 +203,10 @@ fn value(prop: Prop, id: ResourceId, resolver: &Resolver<'_>) -> Text {
         Prop::Account => Text::sym(Sym::Account),
         Prop::Partition => Text::sym(Sym::Partition),
         Prop::LogsPrefix => logs_prefix(resolver.resource(id).field("s3_key_prefix")),
+        Prop::OrgId => Text(vec![
+            Part::Lit("o-".into()),
+            unknown("organization ID", "the organization's ID is not in the scanned code"),
+        ]),
     }
 }
 

@@ -2,8 +2,10 @@
 //! express (several fields and selectors weighed together). Each returns an [`Outcome`] with its
 //! own location and wording.
 
+mod bucket_not_public;
 mod log_retention;
 mod management_events;
+mod org_trail_policy_allows;
 pub(crate) mod policy_allows;
 mod s3_data_events;
 mod selectors;
@@ -47,14 +49,22 @@ pub enum Builtin {
     /// `policy_allows`: a policy of the target lets a principal do something (arguments in
     /// [`policy_allows::Query`]).
     PolicyAllows(Box<policy_allows::Query>),
+    /// `org_trail_policy_allows`: `policy_allows`, asked only when the path's trail is an
+    /// organization trail.
+    OrgTrailPolicyAllows(Box<org_trail_policy_allows::OrgQuery>),
+    /// `bucket_not_public`: no public ACL or policy statement that Block Public Access leaves
+    /// in effect.
+    BucketNotPublic,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 4] = [
+    const NAMES: [&'static str; 6] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
         "policy_allows",
+        "org_trail_policy_allows",
+        "bucket_not_public",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -73,11 +83,24 @@ impl Builtin {
             "management_events_complete" => no_args(Builtin::ManagementEventsComplete),
             "s3_data_events_complete" => no_args(Builtin::S3DataEventsComplete),
             "trail_logs_retained" => no_args(Builtin::TrailLogsRetained),
+            "bucket_not_public" => match kinds.iter().find(|k| **k != crate::model::Kind::Bucket) {
+                Some(k) => Err(format!(
+                    "builtin `bucket_not_public` judges buckets, not a {}",
+                    k.noun()
+                )),
+                None => no_args(Builtin::BucketNotPublic),
+            },
             "policy_allows" => {
                 let args = args.ok_or("builtin `policy_allows` needs `args` (policy, principal, actions, resource)")?;
                 Ok(Builtin::PolicyAllows(Box::new(policy_allows::Query::parse(
                     args, steps, kinds,
                 )?)))
+            }
+            "org_trail_policy_allows" => {
+                let args = args.ok_or("builtin `org_trail_policy_allows` needs `args` (those of `policy_allows`)")?;
+                Ok(Builtin::OrgTrailPolicyAllows(Box::new(
+                    org_trail_policy_allows::OrgQuery::parse(args, steps, kinds)?,
+                )))
             }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
@@ -89,6 +112,8 @@ impl Builtin {
             Builtin::S3DataEventsComplete => Self::NAMES[1],
             Builtin::TrailLogsRetained => Self::NAMES[2],
             Builtin::PolicyAllows(_) => Self::NAMES[3],
+            Builtin::OrgTrailPolicyAllows(_) => Self::NAMES[4],
+            Builtin::BucketNotPublic => Self::NAMES[5],
         }
     }
 
@@ -110,6 +135,8 @@ impl Builtin {
             Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
             Builtin::TrailLogsRetained => log_retention::check(target, cx),
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
+            Builtin::OrgTrailPolicyAllows(q) => q.check(target, path, cx),
+            Builtin::BucketNotPublic => bucket_not_public::check(target, cx),
         }
     }
 }

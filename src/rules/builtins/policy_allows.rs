@@ -22,7 +22,7 @@
 //! policies attached is unknown.
 
 use crate::finding::Verdict;
-use crate::model::{Format, Kind, Origin, Resource, Text, Val, schema};
+use crate::model::{Format, Kind, Origin, Resource, Text, V, Val, schema};
 use crate::policy::{self, ContextValue, Decision, Outcome as Effect, Policy, Principal, Request};
 use crate::rules::builtins::Outcome;
 use crate::rules::eval::Ctx;
@@ -247,7 +247,12 @@ impl Query {
         } else {
             Vec::new()
         };
-        let policies: Vec<(Policy, &Val)> = documents(field).into_iter().map(|d| (Policy::parse(d), d)).collect();
+        // References to resources of the scan (`aws_s3_bucket.logs.arn`, `!GetAtt Logs.Arn`) are
+        // expanded as the request's templates are, so that both sides compare the same way.
+        let policies: Vec<(Policy, &Val)> = documents(field)
+            .into_iter()
+            .map(|d| (Policy::parse(&expanded(d, cx.resolver)), d))
+            .collect();
         let who = self.who(path, cx);
         let ask = Ask {
             query: self,
@@ -447,6 +452,24 @@ fn documents(field: Option<&Val>) -> Vec<&Val> {
         Some(items) => items.iter().filter_map(|i| i.get("document")).collect(),
         None => vec![v],
     }
+}
+
+/// A document with every reference to a resource of the scan expanded
+/// ([`crate::resolve::Resolver::expand`]); spans are kept.
+fn expanded(v: &Val, resolver: &crate::resolve::Resolver<'_>) -> Val {
+    let mut out = v.clone();
+    out.v = match &v.v {
+        V::Text(t) => resolver.expand(t).into_v(),
+        V::List(items) => V::List(items.iter().map(|i| expanded(i, resolver)).collect()),
+        V::Map(entries) => V::Map(
+            entries
+                .iter()
+                .map(|(k, e)| (k.clone(), expanded(e, resolver)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    out
 }
 
 /// Managed policy ARNs attached to a role whose documents are not in the scan.
