@@ -2,11 +2,15 @@
 //! express (several fields and selectors weighed together). Each returns an [`Outcome`] with its
 //! own location and wording.
 
+mod action_resource;
 mod log_retention;
 mod management_events;
 pub(crate) mod policy_allows;
+mod policy_docs;
 mod s3_data_events;
 mod selectors;
+mod tampering;
+mod well_formed;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
@@ -47,14 +51,25 @@ pub enum Builtin {
     /// `policy_allows`: a policy of the target lets a principal do something (arguments in
     /// [`policy_allows::Query`]).
     PolicyAllows(Box<policy_allows::Query>),
+    /// `allows_trail_tampering` (CT401): an identity policy lets anyone holding it stop or
+    /// delete every trail, or delete the trail buckets' log files, without a condition.
+    AllowsTrailTampering(Box<tampering::Query>),
+    /// `s3_actions_fit_resources` (CT402): S3 object actions on object ARNs, bucket actions on
+    /// bucket ARNs, in every statement that names a trail bucket.
+    S3ActionsFitResources(Box<action_resource::Query>),
+    /// `policies_well_formed` (CT403): every policy document of the target is well formed.
+    PoliciesWellFormed,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 4] = [
+    const NAMES: [&'static str; 7] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
         "policy_allows",
+        "allows_trail_tampering",
+        "s3_actions_fit_resources",
+        "policies_well_formed",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -79,6 +94,24 @@ impl Builtin {
                     args, steps, kinds,
                 )?)))
             }
+            "allows_trail_tampering" => {
+                let args =
+                    args.ok_or("builtin `allows_trail_tampering` needs `args` (trail_actions, object_actions)")?;
+                Ok(Builtin::AllowsTrailTampering(Box::new(tampering::Query::parse(
+                    args, kinds,
+                )?)))
+            }
+            "s3_actions_fit_resources" => {
+                let args =
+                    args.ok_or("builtin `s3_actions_fit_resources` needs `args` (object_actions, bucket_actions)")?;
+                Ok(Builtin::S3ActionsFitResources(Box::new(action_resource::Query::parse(
+                    args, kinds,
+                )?)))
+            }
+            "policies_well_formed" => {
+                well_formed::parse(kinds)?;
+                no_args(Builtin::PoliciesWellFormed)
+            }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
     }
@@ -89,6 +122,9 @@ impl Builtin {
             Builtin::S3DataEventsComplete => Self::NAMES[1],
             Builtin::TrailLogsRetained => Self::NAMES[2],
             Builtin::PolicyAllows(_) => Self::NAMES[3],
+            Builtin::AllowsTrailTampering(_) => Self::NAMES[4],
+            Builtin::S3ActionsFitResources(_) => Self::NAMES[5],
+            Builtin::PoliciesWellFormed => Self::NAMES[6],
         }
     }
 
@@ -110,6 +146,9 @@ impl Builtin {
             Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
             Builtin::TrailLogsRetained => log_retention::check(target, cx),
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
+            Builtin::AllowsTrailTampering(q) => q.check(target, path, cx),
+            Builtin::S3ActionsFitResources(q) => q.check(target, path, cx),
+            Builtin::PoliciesWellFormed => well_formed::check(target, cx),
         }
     }
 }
