@@ -120,3 +120,28 @@ pub fn check(target: &Resource, cx: &Ctx<'_>) -> Outcome {
         attribute: (*field).into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{V, Val};
+    use crate::source::Span;
+
+    fn messages(json: &str, kind: DocKind) -> Vec<String> {
+        let p = Policy::parse(&Val::new(V::Str(json.into()), Span::default()));
+        problems(&p, kind).into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn each_kind_of_policy_has_its_requirements() {
+        let identity_with_principal = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+        assert!(messages(identity_with_principal, DocKind::Identity)[0].contains("has a Principal"));
+        assert!(messages(identity_with_principal, DocKind::Bucket).is_empty());
+        assert!(messages(identity_with_principal, DocKind::Standalone).is_empty());
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        assert!(messages(trust, DocKind::Trust).is_empty());
+        assert!(messages(trust, DocKind::Key)[0].contains("neither Resource nor NotResource"));
+        let no_version = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        assert!(messages(no_version, DocKind::Identity)[0].contains("no Version"));
+    }
+}
