@@ -144,36 +144,57 @@ fn judge(
     objects: &[String],
     bucket_level: &[String],
 ) -> Judged {
-    // The items that name this bucket, and the partition they name it in.
+    // The items that name this bucket (`arn:<partition>:s3:::<bucket>` or `…/<key>`), the
+    // partition they name it in, and which of the two forms each is. The form is read from the
+    // item, so an unknown partition (`Fn::If` on GovCloud) does not blur it.
     let mut partition = None;
+    let (mut bucket_form, mut object_form) = (false, false);
+    let mut others = Vec::new();
     for i in &resource.items {
         let parts = i.text.split(":");
-        if parts.len() < 6 || parts[0].as_lit() != Some("arn") || parts[2].as_lit() != Some("s3") {
-            continue;
-        }
-        let rest = parts[5..].iter().fold(Text::default(), |mut acc, p| {
-            if !acc.0.is_empty() {
-                acc.push(Part::Lit(":".into()));
+        let named = parts.len() >= 6 && parts[0].as_lit() == Some("arn") && parts[2].as_lit() == Some("s3") && {
+            let rest = parts[5..].iter().fold(Text::default(), |mut acc, p| {
+                if !acc.0.is_empty() {
+                    acc.push(Part::Lit(":".into()));
+                }
+                acc.append(p.clone());
+                acc
+            });
+            let (name, key) = match rest.split_once("/") {
+                Some((n, k)) => (n, Some(k)),
+                None => (rest.clone(), None),
+            };
+            let same = crate::policy::equals(&name, bucket, false) == Tri::Yes;
+            if same {
+                partition.get_or_insert_with(|| parts[1].clone());
+                if key.is_some() {
+                    object_form = true;
+                } else {
+                    bucket_form = true;
+                }
             }
-            acc.append(p.clone());
-            acc
-        });
-        let name = rest.split_once("/").map_or(rest.clone(), |(n, _)| n);
-        if crate::policy::equals(&name, bucket, false) == Tri::Yes {
-            partition = Some(parts[1].clone());
-            break;
+            same
+        };
+        if !named {
+            others.push(i);
         }
     }
     let Some(partition) = partition else {
         return Judged::Fits;
     };
     let (bucket_arn, object_arn) = arns(&partition, bucket);
-    let covers = |arn: &Text| Tri::any(resource.items.iter().map(|i| matches(&i.text, arn, Mode::GLOB)));
-    let unresolved = resource.items.iter().any(|i| has_unknown(&i.text));
+    let covers = |arn: &Text, form: bool| {
+        if form {
+            Tri::Yes
+        } else {
+            Tri::any(others.iter().map(|i| matches(&i.text, arn, Mode::GLOB)))
+        }
+    };
+    let unresolved = others.iter().any(|i| has_unknown(&i.text));
     let list = |a: &[String]| a.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
     let who = statement_name(st);
     if !objects.is_empty() {
-        match covers(&object_arn) {
+        match covers(&object_arn, object_form) {
             Tri::No => {
                 return Judged::Mismatch(format!(
                     "{who} grants the object {} {} only on the bucket `{bucket_arn}`, not on its objects (`{bucket_arn}/*`), so {} never apply",
@@ -192,7 +213,7 @@ fn judge(
         }
     }
     if !bucket_level.is_empty() {
-        match covers(&bucket_arn) {
+        match covers(&bucket_arn, bucket_form) {
             Tri::No => {
                 return Judged::Mismatch(format!(
                     "{who} grants the bucket {} {} only on objects in `{bucket_arn}/`, not on the bucket `{bucket_arn}` itself, so {} never apply",

@@ -14,12 +14,13 @@
 //! | key policy | required (`Principal`) | required |
 //!
 //! (a standalone policy file may be any of these: only what every policy needs is required of
-//! it), and a `Version` on every document (without one IAM reads the policy as `2008-10-17`, where
-//! policy variables are literal text). A document that cannot be read (a variable without a
+//! it), and `Version: 2012-10-17` on a document that uses policy variables (without it IAM reads
+//! the policy as `2008-10-17`, where `${aws:username}` is literal text; a document without
+//! variables means the same in both). A document that cannot be read (a variable without a
 //! value) is unknown; a default policy AWS supplies is not checked.
 
 use crate::finding::Verdict;
-use crate::model::{Kind, Resource};
+use crate::model::{Kind, Resource, V, Val};
 use crate::policy::{Policy, Problem};
 use crate::rules::builtins::Outcome;
 use crate::rules::builtins::policy_docs::{DocKind, documents, statement_name};
@@ -35,15 +36,25 @@ pub fn parse(kinds: &[Kind]) -> Result<(), String> {
 }
 
 /// The problems of one document, in source order.
-pub fn problems(policy: &Policy, kind: DocKind) -> Vec<Problem> {
+pub fn problems(policy: &Policy, doc: &Val, kind: DocKind) -> Vec<Problem> {
     let mut out = policy.problems.clone();
     let mut add = |span, message: String| out.push(Problem { span, message });
-    if policy.version.is_none() && policy.unreadable.is_none() {
+    // Policy variables need `Version: 2012-10-17`; without it (2008-10-17 is the default) they
+    // are literal text.
+    let current = policy.version.as_ref().is_some_and(|v| v.value == "2012-10-17");
+    if !current
+        && policy.unreadable.is_none()
+        && let Some(var) = variable(doc)
+    {
         add(
-            policy.span,
+            policy.version.as_ref().map_or(policy.span, |v| v.span),
             format!(
-                "the {} has no Version: IAM reads it as 2008-10-17, where policy variables are plain text (write \"Version\": \"2012-10-17\")",
-                kind.noun()
+                "the {} uses the policy variable `{var}` but {}: IAM reads the variable as plain text (write \"Version\": \"2012-10-17\")",
+                kind.noun(),
+                match &policy.version {
+                    Some(v) => format!("its Version is {}", v.value),
+                    None => "has no Version, so it is read as 2008-10-17".to_string(),
+                }
             ),
         );
     }
@@ -83,6 +94,25 @@ pub fn problems(policy: &Policy, kind: DocKind) -> Vec<Problem> {
     out
 }
 
+/// The first policy variable (`${aws:username}`) in a string of the document.
+fn variable(v: &Val) -> Option<String> {
+    let find = |s: &str| {
+        let start = s.find("${")?;
+        let end = s[start..].find('}')?;
+        Some(s[start..start + end + 1].to_string())
+    };
+    match &v.v {
+        V::Str(s) => find(s),
+        V::Text(t) => t.0.iter().find_map(|p| match p {
+            crate::model::Part::Lit(s) => find(s),
+            _ => None,
+        }),
+        V::List(items) => items.iter().find_map(variable),
+        V::Map(entries) => entries.iter().find_map(|(_, v)| variable(v)),
+        _ => None,
+    }
+}
+
 fn needs_resource(kind: DocKind) -> bool {
     !matches!(kind, DocKind::Trust | DocKind::Standalone)
 }
@@ -103,7 +133,7 @@ pub fn check(target: &Resource, cx: &Ctx<'_>) -> Outcome {
             });
             continue;
         }
-        found.extend(problems(&policy, doc.kind).into_iter().map(|p| (p, doc.field)));
+        found.extend(problems(&policy, doc.val, doc.kind).into_iter().map(|p| (p, doc.field)));
     }
     let Some((first, field)) = found.first() else {
         return unknown.unwrap_or_else(|| Outcome::pass(target));
@@ -124,12 +154,12 @@ pub fn check(target: &Resource, cx: &Ctx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{V, Val};
     use crate::source::Span;
 
     fn messages(json: &str, kind: DocKind) -> Vec<String> {
-        let p = Policy::parse(&Val::new(V::Str(json.into()), Span::default()));
-        problems(&p, kind).into_iter().map(|p| p.message).collect()
+        let doc = crate::model::policy::normalize(Val::new(V::Str(json.into()), Span::default()));
+        let p = Policy::parse(&doc);
+        problems(&p, &doc, kind).into_iter().map(|p| p.message).collect()
     }
 
     #[test]
@@ -142,6 +172,8 @@ mod tests {
         assert!(messages(trust, DocKind::Trust).is_empty());
         assert!(messages(trust, DocKind::Key)[0].contains("neither Resource nor NotResource"));
         let no_version = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
-        assert!(messages(no_version, DocKind::Identity)[0].contains("no Version"));
+        assert!(messages(no_version, DocKind::Identity).is_empty());
+        let variable = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}"#;
+        assert!(messages(variable, DocKind::Identity)[0].contains("`${aws:username}`"));
     }
 }
