@@ -2,13 +2,17 @@
 //! express (several fields and selectors weighed together). Each returns an [`Outcome`] with its
 //! own location and wording.
 
+mod action_resource;
 mod bucket_not_public;
 mod log_retention;
 mod management_events;
 mod org_trail_policy_allows;
 pub(crate) mod policy_allows;
+mod policy_docs;
 mod s3_data_events;
 mod selectors;
+mod tampering;
+mod well_formed;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
@@ -55,16 +59,27 @@ pub enum Builtin {
     /// `bucket_not_public`: no public ACL or policy statement that Block Public Access leaves
     /// in effect.
     BucketNotPublic,
+    /// `allows_trail_tampering` (CT401): an identity policy lets anyone holding it stop or
+    /// delete every trail, or delete the trail buckets' log files, without a condition.
+    AllowsTrailTampering(Box<tampering::Query>),
+    /// `s3_actions_fit_resources` (CT402): S3 object actions on object ARNs, bucket actions on
+    /// bucket ARNs, in every statement that names a trail bucket.
+    S3ActionsFitResources(Box<action_resource::Query>),
+    /// `policies_well_formed` (CT403): every policy document of the target is well formed.
+    PoliciesWellFormed,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 6] = [
+    const NAMES: [&'static str; 9] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
         "policy_allows",
         "org_trail_policy_allows",
         "bucket_not_public",
+        "allows_trail_tampering",
+        "s3_actions_fit_resources",
+        "policies_well_formed",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -102,6 +117,24 @@ impl Builtin {
                     org_trail_policy_allows::OrgQuery::parse(args, steps, kinds)?,
                 )))
             }
+            "allows_trail_tampering" => {
+                let args =
+                    args.ok_or("builtin `allows_trail_tampering` needs `args` (trail_actions, object_actions)")?;
+                Ok(Builtin::AllowsTrailTampering(Box::new(tampering::Query::parse(
+                    args, kinds,
+                )?)))
+            }
+            "s3_actions_fit_resources" => {
+                let args =
+                    args.ok_or("builtin `s3_actions_fit_resources` needs `args` (object_actions, bucket_actions)")?;
+                Ok(Builtin::S3ActionsFitResources(Box::new(action_resource::Query::parse(
+                    args, kinds,
+                )?)))
+            }
+            "policies_well_formed" => {
+                well_formed::parse(kinds)?;
+                no_args(Builtin::PoliciesWellFormed)
+            }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
     }
@@ -114,6 +147,9 @@ impl Builtin {
             Builtin::PolicyAllows(_) => Self::NAMES[3],
             Builtin::OrgTrailPolicyAllows(_) => Self::NAMES[4],
             Builtin::BucketNotPublic => Self::NAMES[5],
+            Builtin::AllowsTrailTampering(_) => Self::NAMES[6],
+            Builtin::S3ActionsFitResources(_) => Self::NAMES[7],
+            Builtin::PoliciesWellFormed => Self::NAMES[8],
         }
     }
 
@@ -137,6 +173,9 @@ impl Builtin {
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
             Builtin::OrgTrailPolicyAllows(q) => q.check(target, path, cx),
             Builtin::BucketNotPublic => bucket_not_public::check(target, cx),
+            Builtin::AllowsTrailTampering(q) => q.check(target, path, cx),
+            Builtin::S3ActionsFitResources(q) => q.check(target, path, cx),
+            Builtin::PoliciesWellFormed => well_formed::check(target, cx),
         }
     }
 }

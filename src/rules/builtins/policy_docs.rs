@@ -1,0 +1,179 @@
+//! The policy documents of a resource, by the kind of policy each one is, for the rules that
+//! read every policy (CT401 policy-allows-trail-tampering, CT402 policy-action-resource-mismatch,
+//! CT403 policy-malformed), and the helpers they share.
+
+use crate::model::{Edge, Kind, Link, Origin, Part, Resource, Text, Unknown, Val};
+use crate::policy::{Statement, Values};
+use crate::rules::eval::Ctx;
+
+/// What a document is for: IAM's rules differ (an identity policy has no `Principal`, a
+/// resource-based policy must have one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A permissions policy attached to an identity: `aws_iam_policy`, a role's inline or
+    /// attached policy, an `AWS::IAM::Policy`/`ManagedPolicy`, a standalone policy file.
+    Identity,
+    /// A role's trust policy.
+    Trust,
+    Bucket,
+    Key,
+    /// A standalone policy JSON file: it may be any of the above, so nothing that depends on
+    /// the kind is required of it. Read as an identity policy by CT401.
+    Standalone,
+}
+
+impl DocKind {
+    /// With its article: "an identity policy", "a key policy".
+    pub fn a(self) -> String {
+        match self {
+            DocKind::Identity => "an identity policy".into(),
+            k => format!("a {}", k.noun()),
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            DocKind::Identity => "identity policy",
+            DocKind::Trust => "trust policy",
+            DocKind::Bucket => "bucket policy",
+            DocKind::Key => "key policy",
+            DocKind::Standalone => "policy",
+        }
+    }
+}
+
+/// One document of a resource.
+pub struct Doc<'a> {
+    pub kind: DocKind,
+    pub val: &'a Val,
+    /// The model field it is in, for the fingerprint (`document`, `policies`, `policy`).
+    pub field: &'static str,
+}
+
+/// The written documents of `r` (only its identity policies when `identity_only`). A document
+/// the provider or AWS fills in (the default key policy) is not the user's and is left out, and
+/// so is a role's attached managed policy that the scan defines: it is judged as that `policy`,
+/// once, however many roles attach it.
+pub fn documents<'a>(r: &'a Resource, identity_only: bool, cx: &Ctx<'_>) -> Vec<Doc<'a>> {
+    let mut out = Vec::new();
+    let doc = |kind, val, field| Doc { kind, val, field };
+    match r.kind {
+        Kind::Policy => {
+            let kind = if r.format == crate::model::Format::PolicyJson {
+                DocKind::Standalone
+            } else {
+                DocKind::Identity
+            };
+            out.extend(r.field("document").map(|v| doc(kind, v, "document")));
+        }
+        Kind::Role => {
+            if let Some(items) = r.field("policies").and_then(Val::as_list) {
+                out.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| i.get("document"))
+                        .map(|d| doc(DocKind::Identity, d, "policies")),
+                );
+            }
+            if !identity_only {
+                out.extend(
+                    r.field("assume_role_policy")
+                        .map(|v| doc(DocKind::Trust, v, "assume_role_policy")),
+                );
+            }
+        }
+        Kind::Bucket if !identity_only => out.extend(r.field("policy").map(|v| doc(DocKind::Bucket, v, "policy"))),
+        Kind::Key if !identity_only => out.extend(r.field("policy").map(|v| doc(DocKind::Key, v, "policy"))),
+        _ => {}
+    }
+    out.retain(|d| d.val.origin != Origin::Defaulted && !d.val.is_null());
+    if r.kind == Kind::Role {
+        let managed: Vec<crate::source::Span> = cx
+            .model
+            .of_kind(Kind::Policy)
+            .filter_map(|(_, p)| p.field("document").map(|d| d.span))
+            .collect();
+        out.retain(|d| d.field != "policies" || !managed.contains(&d.val.span));
+    }
+    out
+}
+
+/// A part standing for any value.
+pub fn any(what: &str) -> Part {
+    Part::Unknown(Box::new(Unknown {
+        expr: what.into(),
+        reason: "any value".into(),
+    }))
+}
+
+/// Does the text hold a part nothing tells (an unresolved variable or parameter)?
+pub fn has_unknown(t: &Text) -> bool {
+    t.first_unknown().is_some()
+}
+
+/// The statement with the attribute symbols of its actions and resources replaced by their
+/// values (`${aws_s3_bucket.logs.arn}/*` → `arn:aws:s3:::logs/*`), so that they can be matched.
+pub fn expanded(st: &Statement, cx: &Ctx<'_>) -> Statement {
+    let mut s = st.clone();
+    for v in [&mut s.action, &mut s.not_action, &mut s.resource, &mut s.not_resource]
+        .into_iter()
+        .flatten()
+    {
+        expand_values(v, cx);
+    }
+    s
+}
+
+fn expand_values(v: &mut Values, cx: &Ctx<'_>) {
+    for i in &mut v.items {
+        i.text = cx.resolver.expand(&i.text);
+    }
+}
+
+/// Does an element of the statement hold an unresolved value, so that whether it applies
+/// is not known?
+pub fn statement_has_unknown(st: &Statement) -> bool {
+    [&st.action, &st.not_action, &st.resource, &st.not_resource]
+        .into_iter()
+        .flatten()
+        .any(|v| v.items.iter().any(|i| has_unknown(&i.text)))
+}
+
+/// How a statement is named in messages: "statement `Sid`", "statement 2".
+pub fn statement_name(st: &Statement) -> String {
+    match &st.sid {
+        Some(sid) => format!("statement `{sid}`"),
+        None => format!("statement {}", st.index + 1),
+    }
+}
+
+/// Where a trail writes its log files: its bucket's name (computed from the bucket when it is in
+/// the scan, else as the trail names it) and its log prefix (`<s3_key_prefix>/AWSLogs/`).
+pub struct TrailBucket {
+    pub name: Text,
+    pub logs_prefix: Text,
+}
+
+/// The buckets of every trail in the scan, each once.
+pub fn trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
+    let mut out: Vec<TrailBucket> = Vec::new();
+    for (id, trail) in cx.model.of_kind(Kind::Trail) {
+        let name = match cx.model.link(id, Edge::Bucket).map(|l| &l.link) {
+            Some(Link::Resolved(b)) => cx.resolver.expand(&cx.resolver.name_text(*b)),
+            _ => match trail.field("s3_bucket_name").and_then(|v| v.text()) {
+                Some(t) => cx.resolver.expand(&t),
+                None => Text(vec![any("the trail's bucket")]),
+            },
+        };
+        let path = crate::rules::path::Path {
+            steps: vec![("trail", id)],
+        };
+        let logs_prefix = crate::rules::path::Template::parse("{trail.logs_prefix}", &["trail"])
+            .map(|t| t.render(&path, cx.resolver))
+            .unwrap_or_default();
+        if !out.iter().any(|b| b.name == name && b.logs_prefix == logs_prefix) {
+            out.push(TrailBucket { name, logs_prefix });
+        }
+    }
+    out
+}
