@@ -11,7 +11,8 @@
 //! one rayon task per file on the default thread pool (as ctlint's scan). Nothing is parsed;
 //! every text is kept alive until the end, as ctlint keeps its sources.
 //!
-//! Prints `files N bytes B` so that a caller can check it read what ctlint read.
+//! Prints `files N bytes B` so that a caller can check it read what ctlint read. With `--list`
+//! it reads nothing and prints the discovered paths instead, NUL-separated (for `xargs -0 cat`).
 //! Keep it in step with `src/discover.rs` and `src/load.rs`.
 
 use std::collections::BTreeSet;
@@ -94,9 +95,18 @@ fn read(path: &Path) -> Option<String> {
 }
 
 fn main() {
-    let roots: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut list = false;
+    let roots: Vec<PathBuf> = std::env::args_os()
+        .skip(1)
+        .filter(|a| {
+            let flag = a == "--list";
+            list |= flag;
+            !flag
+        })
+        .map(PathBuf::from)
+        .collect();
     if roots.is_empty() {
-        eprintln!("usage: ctlint-read-floor DIR [DIR...]");
+        eprintln!("usage: ctlint-read-floor [--list] DIR [DIR...]");
         std::process::exit(2);
     }
     let mut found = BTreeSet::new();
@@ -104,6 +114,14 @@ fn main() {
         found.extend(walk(root));
     }
     let paths: Vec<PathBuf> = found.into_iter().collect();
+    if list {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for p in &paths {
+            out.write_all(p.as_os_str().as_encoded_bytes()).and_then(|_| out.write_all(b"\0")).expect("stdout");
+        }
+        return;
+    }
     let texts: Vec<Option<String>> = paths.par_iter().map(|p| read(p)).collect();
     let bytes: usize = texts.iter().flatten().map(String::len).sum();
     println!("files {} bytes {}", paths.len(), bytes);
