@@ -10,6 +10,10 @@
 #   BIG_FILES        files in the big corpus (default 10000); MEDIUM_FILES (default 1000)
 #   CHECKOV_VERSION  Checkov to install in the venv (default 3.3.30, what docs/performance.md used)
 #   SKIP_CHECKOV=1   time ctlint only
+#   STACKS           trail scopes in the stacks corpus (default 2000); STACKS_SEED (default 3)
+#   ONLY=stacks      only the build and the stacks corpus: generation, correctness, read floor
+#   BUDGET           fail when ctlint's wall time on the stacks corpus exceeds BUDGET times the
+#                    read floor (median of paired ratios; default 10); AIM (default 5) is noted
 #
 # What it does (all output under target/, nothing else is touched):
 #   1. cargo build --release --locked
@@ -24,7 +28,16 @@
 #      time comes from a monotonic clock, user/sys seconds and peak RSS from wait4() (the
 #      largest single process, as /usr/bin/time -v reports it).
 #
-# Results: target/bench-results/summary.md (and the raw outputs next to it).
+#   6. the stacks corpus (target/bench-corpus-2000: STACKS trail scopes, i.e. Terraform module
+#      directories or CloudFormation templates that set up a trail, with the usual share of other
+#      files, about 67,000 files for 2000): correctness as in 4, then ctlint paired with the read
+#      floor (scripts/read-floor: the same discovery as ctlint, every candidate file read into
+#      memory, nothing parsed), warm caches. Prints "OVER BUDGET" and exits 1 when the median
+#      ratio exceeds BUDGET.
+#
+# Results: target/bench-results/summary.md (and the raw outputs next to it). Exits 1 when a
+# corpus does not match its planted mistakes, when output differs between runs or thread
+# counts, or when the stacks corpus is over budget; everything is still measured and written.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -36,10 +49,20 @@ BIG_FILES=${BIG_FILES:-10000}
 MEDIUM_FILES=${MEDIUM_FILES:-1000}
 CHECKOV_VERSION=${CHECKOV_VERSION:-3.3.30}
 SKIP_CHECKOV=${SKIP_CHECKOV:-0}
+STACKS=${STACKS:-2000}
+STACKS_SEED=${STACKS_SEED:-3}
+ONLY=${ONLY:-all}
+BUDGET=${BUDGET:-10}
+AIM=${AIM:-5}
+case "$ONLY" in all | stacks) ;; *) echo "ONLY must be all or stacks" >&2; exit 2 ;; esac
+[ "$ONLY" = all ] || SKIP_CHECKOV=1
+FAILED=()
 
 OUT=target/bench-results
 BIG=target/bench-corpus
 MEDIUM=target/bench-corpus-medium
+STACKS_CORPUS=target/bench-corpus-$STACKS
+READ_FLOOR=$ROOT/target/read-floor/release/ctlint-read-floor
 VENV=target/bench-venv
 CTLINT=$ROOT/target/release/ctlint
 CHECKOV=$ROOT/$VENV/bin/checkov
@@ -67,11 +90,18 @@ t0=$(date +%s)
 cargo build --release --locked
 echo "- ctlint: $("$CTLINT" --version 2>/dev/null || echo "ctlint (version flag unavailable)"), release build took $(( $(date +%s) - t0 )) s" >>"$SUMMARY"
 
+log "read floor: cargo build --release --locked (scripts/read-floor)"
+CARGO_TARGET_DIR=$ROOT/target/read-floor cargo build --release --locked --manifest-path scripts/read-floor/Cargo.toml
+
 log "corpora"
 t0=$(date +%s)
-python3 scripts/gen-corpus.py "$BIG" --files "$BIG_FILES" --seed 1 | tee "$OUT/corpus-big.txt"
-python3 scripts/gen-corpus.py "$MEDIUM" --files "$MEDIUM_FILES" --seed 2 | tee "$OUT/corpus-medium.txt"
-echo "- corpora generated in $(( $(date +%s) - t0 )) s: $(head -1 "$OUT/corpus-big.txt"); $(head -1 "$OUT/corpus-medium.txt")" >>"$SUMMARY"
+rm -f "$OUT"/corpus-*.txt
+if [ "$ONLY" = all ]; then
+  python3 scripts/gen-corpus.py "$BIG" --files "$BIG_FILES" --seed 1 | tee "$OUT/corpus-big.txt"
+  python3 scripts/gen-corpus.py "$MEDIUM" --files "$MEDIUM_FILES" --seed 2 | tee "$OUT/corpus-medium.txt"
+fi
+python3 scripts/gen-corpus.py "$STACKS_CORPUS" --stacks "$STACKS" --seed "$STACKS_SEED" | tee "$OUT/corpus-stacks.txt"
+echo "- corpora generated in $(( $(date +%s) - t0 )) s: $(head -qn1 "$OUT"/corpus-{big,medium,stacks}.txt 2>/dev/null | paste -sd ';' -)" >>"$SUMMARY"
 
 if [ "$SKIP_CHECKOV" != 1 ]; then
   log "Checkov $CHECKOV_VERSION in $VENV"
@@ -133,6 +163,9 @@ if b:
         b["label"], a["label"], len(inv), " / ".join("%.1f" % v for v in (min(inv), statistics.median(inv), max(inv)))))
 print("\n".join(rows))
 print()
+if spec.get("json"):
+    with open(spec["json"], "w") as f:
+        json.dump({"a": ra, "b": rb}, f)
 floor = run(["true"], {})["peak_mib"]
 print("(min / median / max over the counted runs, after %d warm-up run(s); ratios pair by pair, A/B; a peak cannot "
       "read below the harness's own, %.1f MiB here)" % (spec["warmup"], floor))
@@ -157,6 +190,9 @@ if "--" in args:
 else:
     spec = {"a": side(args)}
 spec.update(title=title, runs=runs, warmup=warmup)
+import os
+if os.environ.get("BENCH_JSON"):
+    spec["json"] = os.environ["BENCH_JSON"]
 print(json.dumps(spec))
 PY
   log "timing: $title"
@@ -168,60 +204,49 @@ checkov_cmd() {
   echo "$CHECKOV -d $1 --framework terraform,cloudformation --skip-download --quiet"
 }
 
+# same_output CORPUS NAME: ctlint --format json twice and with one thread, byte-identical;
+# leaves the report in $OUT/ctlint-NAME-1.json
+same_output() {
+  local corpus=$1 name=$2
+  "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-$name-1.json" || true
+  "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-$name-2.json" || true
+  RAYON_NUM_THREADS=1 "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-$name-1thread.json" || true
+  if cmp -s "$OUT/ctlint-$name-1.json" "$OUT/ctlint-$name-2.json"; then
+    echo "- ctlint --format json on $corpus: two runs byte-identical ($(wc -c <"$OUT/ctlint-$name-1.json") bytes)" >>"$SUMMARY"
+  else
+    echo "- ctlint --format json on $corpus: two runs DIFFER (see $OUT/ctlint-$name-{1,2}.json)" >>"$SUMMARY"
+    FAILED+=("$name: output differs between runs")
+  fi
+  if cmp -s "$OUT/ctlint-$name-1.json" "$OUT/ctlint-$name-1thread.json"; then
+    echo "- ctlint with RAYON_NUM_THREADS=1 on $corpus: byte-identical to the default" >>"$SUMMARY"
+  else
+    echo "- ctlint with RAYON_NUM_THREADS=1 on $corpus: output DIFFERS from the default" >>"$SUMMARY"
+    FAILED+=("$name: output differs with one thread")
+  fi
+}
+
+# matches CORPUS NAME: every trail scope gets exactly its planted (rule, verdict) multiset
+matches() {
+  local corpus=$1 name=$2
+  if ! python3 scripts/check-corpus.py "$corpus" "$OUT/ctlint-$name-1.json" 2>"$OUT/mismatches-$name.txt" | tee -a "$SUMMARY"; then
+    FAILED+=("$name: findings do not match the planted mistakes (see $OUT/mismatches-$name.txt)")
+  fi
+}
+
 log "correctness"
 {
   echo
   echo "## Correctness"
   echo
 } >>"$SUMMARY"
-"$CTLINT" check "$BIG" --format json >"$OUT/ctlint-big-1.json" || true
-"$CTLINT" check "$BIG" --format json >"$OUT/ctlint-big-2.json" || true
-if cmp -s "$OUT/ctlint-big-1.json" "$OUT/ctlint-big-2.json"; then
-  echo "- ctlint --format json on the big corpus: two runs byte-identical ($(wc -c <"$OUT/ctlint-big-1.json") bytes)" >>"$SUMMARY"
-else
-  echo "- ctlint --format json on the big corpus: two runs DIFFER (see $OUT/ctlint-big-{1,2}.json)" >>"$SUMMARY"
+if [ "$ONLY" = all ]; then
+  same_output "$BIG" big
+  matches "$BIG" big
+  "$CTLINT" check "$MEDIUM" --format json >"$OUT/ctlint-medium-1.json" || true
+  matches "$MEDIUM" medium
 fi
-RAYON_NUM_THREADS=1 "$CTLINT" check "$BIG" --format json >"$OUT/ctlint-big-1thread.json" || true
-if cmp -s "$OUT/ctlint-big-1.json" "$OUT/ctlint-big-1thread.json"; then
-  echo "- ctlint with RAYON_NUM_THREADS=1: byte-identical to the default" >>"$SUMMARY"
-else
-  echo "- ctlint with RAYON_NUM_THREADS=1: output DIFFERS from the default" >>"$SUMMARY"
-fi
-for corpus in "$BIG" "$MEDIUM"; do
-  [ "$corpus" = "$BIG" ] || "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-medium.json" || true
-  report=$OUT/ctlint-big-1.json
-  [ "$corpus" = "$BIG" ] || report=$OUT/ctlint-medium.json
-  python3 - "$corpus" "$report" <<'PY' | tee -a "$SUMMARY"
-import collections, json, os, sys
-corpus, report = sys.argv[1].rstrip("/"), sys.argv[2]
-m = json.load(open(os.path.join(corpus, ".ctlint-bench-corpus")))
-d = json.load(open(report))
-scopes = {e["scope"]: e for e in m["expected"]}
-def scope_of(path):
-    rel = path.split(corpus + "/", 1)[-1]
-    d = rel.rsplit("/", 1)[0]
-    if d in scopes and scopes[d]["kind"] == "terraform":
-        return d
-    return rel if rel in scopes else "(outside any trail scope) " + rel
-got = collections.defaultdict(collections.Counter)
-for f in d["findings"]:
-    got[scope_of(f["location"]["file"])][(f["rule"], f["verdict"])] += 1
-want = {s: collections.Counter([(r, "fail") for r in e["fail"]] + [(r, "unknown") for r in e["unknown"]]) for s, e in scopes.items()}
-bad = [s for s in sorted(set(want) | set(got)) if want.get(s, collections.Counter()) != got.get(s, collections.Counter())]
-by_rule = collections.Counter((f["rule"], f["verdict"]) for f in d["findings"])
-print("- %s: %d files, %d trails (%d compliant); ctlint %d findings, %d CT000, %d errors; %d of %d trail scopes "
-      "match the planted mistakes exactly%s; %d bad setups planted in .terraform/, node_modules/ and build/ "
-      "(gitignored), none reported: %s" % (
-    corpus, m["files"], m["trails"], m["trails_compliant"], len(d["findings"]), by_rule[("CT000", "fail")],
-    len(d["errors"]), len(scopes) - len([s for s in bad if s in scopes]), len(scopes),
-    "" if not bad else " (MISMATCHES: %s)" % "; ".join("%s want %s got %s" % (s, sorted(want.get(s, {}).items()), sorted(got.get(s, {}).items())) for s in bad[:5]),
-    len(m["skipped_planted"]),
-    "yes" if not any(x in f["location"]["file"] for f in d["findings"] for x in ("/.terraform/", "/node_modules/", "/build/")) else "NO"))
-print("- planted failures by rule: " + ", ".join("%s %d" % kv for kv in m["expected_fail_counts"].items())
-      + "; unknowns: " + (", ".join("%s %d" % kv for kv in m["expected_unknown_counts"].items()) or "none"))
-print("- ctlint findings by rule: " + ", ".join("%s %s %d" % (r, v, n) for (r, v), n in sorted(by_rule.items())))
-PY
-done
+same_output "$STACKS_CORPUS" stacks
+matches "$STACKS_CORPUS" stacks
 
 if [ "$SKIP_CHECKOV" != 1 ]; then
   BC_SKIP_MAPPING=TRUE $(checkov_cmd "$BIG") -o json >"$OUT/checkov-big.json" 2>"$OUT/checkov-big.stderr" || true
@@ -272,7 +297,9 @@ fi
   echo "## Timings"
   echo
 } >>"$SUMMARY"
-if [ "$SKIP_CHECKOV" != 1 ]; then
+if [ "$ONLY" != all ]; then
+  :
+elif [ "$SKIP_CHECKOV" != 1 ]; then
   bench "examples/" "$RUNS" ctlint "" "$CTLINT" check examples -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd examples)
   bench "medium ($MEDIUM_FILES files)" "$RUNS" ctlint "" "$CTLINT" check "$MEDIUM" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd "$MEDIUM")
   bench "big ($BIG_FILES files)" "$RUNS_BIG" ctlint "" "$CTLINT" check "$BIG" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd "$BIG")
@@ -281,8 +308,47 @@ else
   bench "medium ($MEDIUM_FILES files)" "$RUNS" ctlint "" "$CTLINT" check "$MEDIUM"
   bench "big ($BIG_FILES files)" "$RUNS_BIG" ctlint "" "$CTLINT" check "$BIG"
 fi
-bench "big, threads" "$RUNS_BIG" "1 thread" "RAYON_NUM_THREADS=1" "$CTLINT" check "$BIG" -- "default" "" "$CTLINT" check "$BIG"
+[ "$ONLY" != all ] || bench "big, threads" "$RUNS_BIG" "1 thread" "RAYON_NUM_THREADS=1" "$CTLINT" check "$BIG" -- "default" "" "$CTLINT" check "$BIG"
+
+# The read floor: the same discovery as ctlint and every candidate file read into memory, no
+# parsing, on the same thread pool; caches warm (the correctness runs above and the warm-up pair
+# read the corpus). ctlint runs with its default human output, as in the other timings.
+log "read floor"
+floor_says=$("$READ_FLOOR" "$STACKS_CORPUS")
+{
+  echo
+  echo "## The $STACKS-stack corpus against the read floor"
+  echo
+  echo "- $(head -1 "$OUT/corpus-stacks.txt")"
+  echo "- the read floor (\`scripts/read-floor\`) reads $floor_says; ctlint's summary: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print("%d files read as Terraform, CloudFormation or policies, %d resources" % (s["files"], s["resources"]))' "$OUT/ctlint-stacks-1.json")"
+  echo
+} >>"$SUMMARY"
+BENCH_JSON=$OUT/stacks-floor.json bench "$STACKS stacks vs read floor" "$RUNS" ctlint "" "$CTLINT" check "$STACKS_CORPUS" -- "read floor" "" "$READ_FLOOR" "$STACKS_CORPUS"
+verdict=$(python3 - "$OUT/stacks-floor.json" "$BUDGET" "$AIM" <<'PY'
+import json, statistics, sys
+d = json.load(open(sys.argv[1]))
+budget, aim = float(sys.argv[2]), float(sys.argv[3])
+ratios = [a["wall"] / b["wall"] for a, b in zip(d["a"], d["b"])]
+r = statistics.median(ratios)
+a = statistics.median(x["wall"] for x in d["a"])
+b = statistics.median(x["wall"] for x in d["b"])
+peak = max(x["peak_mib"] for x in d["a"])
+state = "OVER BUDGET" if r > budget else ("within budget, over the %gx aim" % aim if r > aim else "within the %gx aim" % aim)
+print("ctlint %.3f s, read floor %.3f s (medians of %d pairs); ctlint / read floor = %.2fx (median of the pair ratios, %.2f-%.2f); ctlint peak RSS %.0f MiB; budget %gx: %s"
+      % (a, b, len(ratios), r, min(ratios), max(ratios), peak, budget, state))
+PY
+)
+echo "- **$verdict**" >>"$SUMMARY"
+log "$verdict"
+case "$verdict" in *"OVER BUDGET"*) FAILED+=("OVER BUDGET: $verdict") ;; esac
 
 echo "- scripts/bench.sh took $(( $(date +%s) - started )) s in all" >>"$SUMMARY"
+if [ ${#FAILED[@]} -gt 0 ]; then
+  printf -- '- FAILED: %s\n' "${FAILED[@]}" >>"$SUMMARY"
+fi
 log "done: $SUMMARY"
 cat "$SUMMARY"
+if [ ${#FAILED[@]} -gt 0 ]; then
+  printf '\nbench.sh FAILED: %s\n' "${FAILED[@]}" >&2
+  exit 1
+fi

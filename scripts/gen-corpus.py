@@ -29,11 +29,23 @@ What is in it, roughly by share of files:
 
 Trails are a mix of compliant ones and ones with 1-5 planted mistakes, each of which maps to one
 ctlint rule (CT001-CT303); the manifest gives, per scope (Terraform module directory or template
-file), the rules that must fail, the rules that must be unknown, and the mistakes planted in the
-directories that must be skipped.
+file), the rules that must fail, the rules that must be unknown, the variant of each policy
+mistake (`policy`), and the mistakes planted in the directories that must be skipped.
+
+Policy mistakes (today CT203: the log group key does not let CloudWatch Logs use it) are planted
+through POLICY_PLANTINGS and TrailPlan: statements are built as data and written in every
+syntax (jsonencode, aws_iam_policy_document, heredoc JSON, CloudFormation YAML and JSON); see
+"Policy plantings" below for how to add the other policy rules.
+
+    scripts/gen-corpus.py OUT_DIR --stacks N [--seed S]
+
+writes exactly N trail scopes ("stacks": a Terraform module directory or a CloudFormation
+template that sets up a trail) instead, with the usual share of other files around them (about
+33 files per stack), for benchmarks sized by stacks rather than files.
 """
 
 import argparse
+import collections
 import json
 import os
 import random
@@ -95,6 +107,291 @@ class Corpus:
 
 
 # ---------------------------------------------------------------------------------------------
+# Policy documents: statements as data, written out in every syntax the corpus uses
+# ---------------------------------------------------------------------------------------------
+#
+# A statement is a dict in the JSON shape of IAM (Sid, Effect, Principal, Action, Resource,
+# Condition). Its strings may hold tokens, {{region}}, {{partition}}, {{account}} and
+# {{log_group}} (the trail log group's name), which each syntax spells its own way: in Terraform
+# as interpolations of locals or data sources (or literals where a literal provider region fixes
+# them), in CloudFormation as ${AWS::Region}, ${AWS::Partition}, ${AWS::AccountId} inside !Sub /
+# Fn::Sub. The same statements can then be written as a jsonencode() object, an
+# aws_iam_policy_document, a heredoc of JSON, CloudFormation YAML or CloudFormation JSON, so a
+# planted mistake is the same mistake whatever the spelling.
+
+TOKENS = ("region", "partition", "account", "log_group")
+
+
+def tf_spelling(rng, provider_region):
+    """How one Terraform module spells the tokens. A literal provider region also fixes the
+    partition, so `arn:aws:` and `logs.eu-west-1.amazonaws.com` may be written out."""
+    sp = {
+        "region": rng.choice(["${local.region}", "${data.aws_region.current.name}"]),
+        "partition": rng.choice(["${local.partition}", "${data.aws_partition.current.partition}"]),
+        "account": rng.choice(["${local.account_id}", "${data.aws_caller_identity.current.account_id}"]),
+        "log_group": rng.choice(["${local.log_group_name}", "/aws/cloudtrail/${var.name}"]),
+    }
+    if provider_region and rng.random() < 0.5:
+        sp["region"] = provider_region
+    if provider_region and rng.random() < 0.5:
+        sp["partition"] = "aws"
+    return sp
+
+
+CFN_SPELLING = {"region": "${AWS::Region}", "partition": "${AWS::Partition}", "account": "${AWS::AccountId}",
+                "log_group": "/aws/cloudtrail/${Name}"}
+
+
+def has_tokens(s):
+    return isinstance(s, str) and "{{" in s
+
+
+def fill(s, spelling):
+    for t in TOKENS:
+        s = s.replace("{{%s}}" % t, spelling[t])
+    return s
+
+
+def tf_str(s, spelling):
+    """A Terraform string literal (a template where it interpolates)."""
+    return json.dumps(fill(s, spelling), ensure_ascii=False)
+
+
+def hcl_value(v, spelling, indent):
+    pad = "  " * indent
+    if isinstance(v, str):
+        return tf_str(v, spelling)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list):
+        return "[" + ", ".join(hcl_value(x, spelling, indent) for x in v) + "]"
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        keys = [k if k.replace("_", "").isalnum() else json.dumps(k) for k in v]
+        width = max(len(k) for k in keys)
+        inner = "".join("%s  %-*s = %s\n" % (pad, width, k, hcl_value(x, spelling, indent + 1)) for k, x in zip(keys, v.values()))
+        return "{\n" + inner + pad + "}"
+    return str(v)
+
+
+def hcl_jsonencode(statements, spelling, indent=1):
+    """`jsonencode({ Version = ..., Statement = [...] })`, as most modules write it."""
+    pad = "  " * indent
+    body = ",\n".join(pad + "    " + hcl_value(s, spelling, indent + 2) for s in statements)
+    return ("jsonencode({\n%s  Version = \"2012-10-17\"\n%s  Statement = [\n%s\n%s  ]\n%s})"
+            % (pad, pad, body, pad, pad))
+
+
+def hcl_heredoc(statements, spelling, indent=1):
+    """A heredoc of JSON (interpolations still work inside it)."""
+    pad = "  " * indent
+    doc = json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)
+    doc = fill(doc, spelling)
+    return "<<-EOT\n" + "".join(pad + "  " + line + "\n" for line in doc.split("\n")) + pad + "EOT"
+
+
+def as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def hcl_policy_document(name, statements, spelling):
+    """`data "aws_iam_policy_document"` with one statement block per statement."""
+    out = ['data "aws_iam_policy_document" "%s" {\n' % name]
+    for s in statements:
+        out.append("  statement {\n")
+        if "Sid" in s:
+            out.append("    sid       = %s\n" % tf_str(s["Sid"], spelling))
+        out.append("    effect    = %s\n" % tf_str(s.get("Effect", "Allow"), spelling))
+        out.append("    actions   = %s\n" % hcl_value(as_list(s["Action"]), spelling, 2))
+        out.append("    resources = %s\n" % hcl_value(as_list(s.get("Resource", "*")), spelling, 2))
+        p = s.get("Principal")
+        if p == "*":
+            out.append('\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n')
+        elif p:
+            for kind, ids in p.items():
+                out.append("\n    principals {\n      type        = %s\n      identifiers = %s\n    }\n"
+                           % (json.dumps(kind), hcl_value(as_list(ids), spelling, 3)))
+        for test, kv in s.get("Condition", {}).items():
+            for var, vals in kv.items():
+                out.append("\n    condition {\n      test     = %s\n      variable = %s\n      values   = %s\n    }\n"
+                           % (json.dumps(test), json.dumps(var), hcl_value(as_list(vals), spelling, 3)))
+        out.append("  }\n")
+    out.append("}\n")
+    return "".join(out)
+
+
+def cfn_json_value(v, join=False):
+    """CloudFormation JSON: tokens become Fn::Sub (or, for the service principal, Fn::Join)."""
+    if isinstance(v, str) and has_tokens(v):
+        if join and v == "logs.{{region}}.amazonaws.com":
+            return {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}
+        return {"Fn::Sub": fill(v, CFN_SPELLING)}
+    if isinstance(v, list):
+        return [cfn_json_value(x, join) for x in v]
+    if isinstance(v, dict):
+        return {k: cfn_json_value(x, join) for k, x in v.items()}
+    return v
+
+
+def yaml_scalar(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if has_tokens(v):
+        return "!Sub " + json.dumps(fill(v, CFN_SPELLING))
+    if v == "*" or v[:1] in "!&*{[|>'\"%@`#" or ": " in v or v in ("true", "false", "yes", "no"):
+        return json.dumps(v)
+    return v
+
+
+def cfn_yaml_policy(statements, indent, flow_actions=False):
+    """The policy document as CloudFormation YAML under a key at `indent` spaces."""
+    pad = " " * indent
+    out = [pad + 'Version: "2012-10-17"\n', pad + "Statement:\n"]
+    for s in statements:
+        first = True
+        for k, v in s.items():
+            lead = pad + ("  - " if first else "    ")
+            first = False
+            if isinstance(v, str):
+                out.append("%s%s: %s\n" % (lead, k, yaml_scalar(v)))
+            elif isinstance(v, list):
+                if flow_actions and not any(has_tokens(x) for x in v):
+                    out.append("%s%s: [%s]\n" % (lead, k, ", ".join(v)))
+                else:
+                    out.append("%s%s:\n" % (lead, k) + "".join("%s      - %s\n" % (pad, yaml_scalar(x)) for x in v))
+            else:  # Principal or Condition: one or two levels of mapping
+                out.append("%s%s:\n" % (lead, k))
+                for k2, v2 in v.items():
+                    if isinstance(v2, dict):
+                        out.append("%s      %s:\n" % (pad, k2))
+                        for k3, v3 in v2.items():
+                            out.append("%s        %s: %s\n" % (pad, k3, yaml_scalar(v3) if isinstance(v3, str)
+                                                              else "[" + ", ".join(yaml_scalar(x) for x in v3) + "]"))
+                    elif isinstance(v2, list):
+                        out.append("%s      %s:\n" % (pad, k2) + "".join("%s        - %s\n" % (pad, yaml_scalar(x)) for x in v2))
+                    else:
+                        out.append("%s      %s: %s\n" % (pad, k2, yaml_scalar(v2)))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy plantings: which statements a policy of a trail setup has, and the mistakes in them
+# ---------------------------------------------------------------------------------------------
+#
+# Each policy rule that the generator plants is one entry in POLICY_PLANTINGS: the policy it is
+# about (today only the log group key's policy, CT203), and the names of its mistakes with the
+# verdict each must get. A trail's plan (TrailPlan) holds at most one variant per rule; the
+# statements function of that policy (logs_key_statements for CT203) builds the compliant
+# statements and then spoils them as the variant says, and every syntax writes the result.
+# To plant another rule: add its entry, give pick_mistakes its code, write or extend the
+# statements function of its policy (trail key, bucket policy, role trust / permissions,
+# identity policies), and send that policy through the renderers above where the templates
+# still have it written out.
+
+POLICY_PLANTINGS = {
+    # rule: {variant: (verdict, formats it can be written in)}
+    "CT203": {
+        "policy": "log group key",
+        "variants": {
+            "no_statement": ("fail", ("tf", "cfn")),       # only the account's statement
+            "no_policy": ("fail", ("tf",)),                # no policy: the default key policy
+            "other_region": ("fail", ("tf-literal-region",)),  # logs.<another region>.amazonaws.com
+            "other_group": ("fail", ("tf", "cfn")),        # encryption context scoped to another group
+            # On purpose: a literal region where nothing fixes the stack's region.
+            "literal_region_unfixed": ("unknown", ("tf-unfixed-region", "cfn")),
+        },
+    },
+}
+
+POLICY_MISTAKES = [r for r, p in POLICY_PLANTINGS.items() if any(v == "fail" for v, _ in p["variants"].values())]
+
+LOGS_ACTIONS = [
+    ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+    ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+]
+
+
+class TrailPlan:
+    """What one trail setup looks like, beyond its plain mistakes: where it is written (`fmt`
+    is "tf" or "cfn"), whether a literal provider region fixes its region, and the variant of
+    each policy rule planted in it."""
+
+    def __init__(self, fmt, provider_region=None):
+        self.fmt = fmt
+        self.provider_region = provider_region
+        self.policy = {}  # rule -> variant
+        self.fail = []
+        self.unknown = []
+
+    def formats(self):
+        f = {self.fmt}
+        if self.fmt == "tf":
+            f.add("tf-literal-region" if self.provider_region else "tf-unfixed-region")
+        return f
+
+    def plant(self, rng, rule, verdict):
+        """Choose a variant of `rule` with that verdict that this setup can be written with."""
+        variants = [name for name, (v, fmts) in POLICY_PLANTINGS[rule]["variants"].items()
+                    if v == verdict and self.formats() & set(fmts)]
+        if not variants:
+            return False
+        # The variants only some setups can have are chosen twice as often where they can.
+        weighted = [n for n in variants for _ in range(2 if len(POLICY_PLANTINGS[rule]["variants"][n][1]) == 1 else 1)]
+        self.policy[rule] = rng.choice(weighted)
+        (self.fail if verdict == "fail" else self.unknown).append(rule)
+        return True
+
+
+def other_region(rng, region):
+    return rng.choice([r for r in REGIONS if r != region])
+
+
+def logs_key_statements(rng, plan):
+    """The statements of the trail log group key's policy, with the CT203 variant planted.
+    None means no policy at all (Terraform's default key policy)."""
+    variant = plan.policy.get("CT203")
+    if variant == "no_policy":
+        return None
+    admin = {"Sid": "EnableAccountAdministration", "Effect": "Allow",
+             "Principal": {"AWS": "arn:{{partition}}:iam::{{account}}:root"}, "Action": "kms:*", "Resource": "*"}
+    out = [admin]
+    if variant == "no_statement":
+        if rng.random() < 0.5:
+            out.append({"Sid": "AllowCloudTrailToDescribeKey", "Effect": "Allow",
+                        "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:DescribeKey", "Resource": "*"})
+        return out
+    service = "logs.{{region}}.amazonaws.com"
+    if variant == "other_region":
+        service = "logs.%s.amazonaws.com" % other_region(rng, plan.provider_region)
+    elif variant == "literal_region_unfixed":
+        service = "logs.%s.amazonaws.com" % rng.choice(REGIONS)
+    logs = {"Sid": "AllowCloudWatchLogs", "Effect": "Allow", "Principal": {"Service": service},
+            "Action": list(rng.choice(LOGS_ACTIONS)), "Resource": "*"}
+    arn = "arn:{{partition}}:logs:{{region}}:{{account}}:log-group:"
+    if variant == "other_group":
+        cond = rng.choice([
+            ("ArnEquals", arn + "{{log_group}}-legacy"),
+            ("ArnEquals", arn + "/aws/lambda/audit"),
+            ("ArnLike", arn + "/aws/lambda/*"),
+            ("ArnLike", arn + "app/*"),
+        ])
+    else:
+        cond = rng.choice([
+            ("ArnEquals", arn + "{{log_group}}"),
+            ("ArnEquals", arn + "{{log_group}}"),
+            ("ArnLike", arn + "{{log_group}}"),
+            ("ArnLike", arn + "/aws/cloudtrail/*"),
+            None,
+        ])
+    if cond:
+        logs["Condition"] = {cond[0]: {"kms:EncryptionContext:aws:logs:arn": cond[1]}}
+    out.append(logs)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Terraform: CloudTrail modules
 # ---------------------------------------------------------------------------------------------
 
@@ -105,24 +402,48 @@ def pick_mistakes(rng, external_bucket):
     without CloudWatch Logs, no CT006 on a single-region trail)."""
     if rng.random() < 0.4:
         return set()
-    pool = TRAIL_MISTAKES + LOG_MISTAKES + KEY_MISTAKES + ([] if external_bucket else BUCKET_MISTAKES * 2)
+    pool = TRAIL_MISTAKES + LOG_MISTAKES + KEY_MISTAKES + POLICY_MISTAKES + ([] if external_bucket else BUCKET_MISTAKES * 2)
     chosen = set(rng.sample(pool, rng.randint(1, 5)))
     if "CT001" in chosen:
         chosen.discard("CT006")
     if "CT003" in chosen:
         chosen.discard("CT303")
     if "CT004" in chosen:
-        for m in ("CT009", "CT201", "CT202", "CT303L"):
+        for m in ("CT009", "CT201", "CT202", "CT303L", "CT203"):
             chosen.discard(m)
     if "CT202" in chosen:
         chosen.discard("CT303L")
+        chosen.discard("CT203")
     return chosen
 
 
-def tf_trail_module(c, name, team, mistakes, external_bucket=None, unknown_validation=False, json_trail=False):
+# Share of trails with a log group key that get a CT203 unknown planted on purpose.
+UNKNOWN_CT203 = 0.04
+
+
+def make_plan(rng, fmt, mistakes, provider_region=None):
+    """Split the mistakes picked for a trail into the plain ones (mistakes the templates write
+    themselves) and a TrailPlan with the policy mistakes, each given a variant this setup can be
+    written with (one that cannot is dropped). Some trails with no CT203 mistake get a planted
+    CT203 unknown."""
+    plan = TrailPlan(fmt, provider_region)
+    for rule in sorted(mistakes & set(POLICY_PLANTINGS)):
+        plan.plant(rng, rule, "fail")
+    plain = mistakes - set(POLICY_PLANTINGS)
+    has_logs_key = "CT004" not in mistakes and "CT202" not in mistakes
+    if has_logs_key and "CT203" not in plan.policy and rng.random() < UNKNOWN_CT203:
+        plan.plant(rng, "CT203", "unknown")
+    return plain, plan
+
+
+def tf_trail_module(c, name, team, mistakes, external_bucket=None, unknown_validation=False, json_trail=False,
+                    plan=None, region=None):
     """The files of one Terraform module that sets up a trail, and the rules that must fire.
-    With json_trail the trail itself is written in JSON syntax (trail.tf.json)."""
+    With json_trail the trail itself is written in JSON syntax (trail.tf.json). `plan` holds the
+    policy mistakes (a compliant plan when None); with `region` (a root stack) the module has a
+    `provider "aws"` whose region is that literal, or a variable defaulting to it."""
     rng = c.rng
+    plan = plan or TrailPlan("tf", region)
     cmk = "CT003" not in mistakes
     cwl = "CT004" not in mistakes
     retention_via_var = rng.random() < 0.5
@@ -232,6 +553,13 @@ variable "bucket_retention_days" {
     main = "" if split_versions else versions + "\n"
     if split_versions:
         files["versions.tf"] = versions
+    if region:
+        if rng.random() < 0.7:
+            main += 'provider "aws" {\n  region = "%s"\n}\n\n' % region
+        else:
+            main += 'provider "aws" {\n  region = var.region\n}\n\n'
+            variables += '\nvariable "region" {\n  type    = string\n  default = "%s"\n}\n' % region
+            files["variables.tf"] = variables
     main += sub(
         '''data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -375,45 +703,7 @@ resource "aws_kms_alias" "trail" {
         rot=key_rotation,
     )
     if cwl and "CT202" not in mistakes:
-        kms += sub(
-            '''
-# Customer managed key for the trail's log group.
-resource "aws_kms_key" "logs" {
-  description         = "Encrypts the CloudWatch Logs log group of the ${var.name} trail"
-  enable_key_rotation = @rot@
-  tags                = local.tags
-}
-
-resource "aws_kms_key_policy" "logs" {
-  key_id = aws_kms_key.logs.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "EnableAccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "AllowCloudWatchLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnEquals = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
-          }
-        }
-      },
-    ]
-  })
-}
-''',
-            rot=logs_key_rotation,
-        )
+        kms += tf_logs_key(rng, plan, logs_key_rotation)
     files["kms.tf"] = kms
 
     # logs.tf, iam.tf, alarms.tf
@@ -504,8 +794,39 @@ output "log_group_name" {
     for m in sorted(mistakes):
         rule = "CT303" if m == "CT303L" else m
         fail.append(rule)
-    unknown = ["CT002"] if unknown_validation else []
-    return files, sorted(fail), unknown
+    fail += plan.fail
+    unknown = (["CT002"] if unknown_validation else []) + plan.unknown
+    return files, sorted(fail), sorted(unknown)
+
+
+def tf_logs_key(rng, plan, rotation):
+    """The trail log group's key and its policy (CT203), in one of the ways modules write it:
+    jsonencode() on the key, a separate aws_kms_key_policy, an aws_iam_policy_document, or a
+    heredoc of JSON."""
+    statements = logs_key_statements(rng, plan)
+    sp = tf_spelling(rng, plan.provider_region)
+    head = sub(
+        '''
+# Customer managed key for the trail's log group.
+resource "aws_kms_key" "logs" {
+  description         = "Encrypts the CloudWatch Logs log group of the ${var.name} trail"
+  enable_key_rotation = @rot@
+''',
+        rot=rotation,
+    )
+    if statements is None:
+        return head + "  tags                = local.tags\n}\n"
+    style = rng.choice(["inline", "key_policy", "key_policy", "document", "heredoc"])
+    if style == "inline":
+        return head + "  tags                = local.tags\n\n  policy = " + hcl_jsonencode(statements, sp) + "\n}\n"
+    if style == "document":
+        return (head + "  tags                = local.tags\n  policy              = data.aws_iam_policy_document.logs_key.json\n}\n\n"
+                + hcl_policy_document("logs_key", statements, sp))
+    if style == "heredoc":
+        return head + "  tags                = local.tags\n\n  policy = " + hcl_heredoc(statements, sp) + "\n}\n"
+    doc = hcl_jsonencode(statements, sp) if rng.random() < 0.7 else hcl_heredoc(statements, sp)
+    return (head + "  tags                = local.tags\n}\n\n"
+            'resource "aws_kms_key_policy" "logs" {\n  key_id = aws_kms_key.logs.id\n  policy = ' + doc + "\n}\n")
 
 
 def tf_json_trail(rng, lines, bad_selectors, s3, external_bucket):
@@ -1929,8 +2250,9 @@ output "tags" {
 # ---------------------------------------------------------------------------------------------
 
 
-def cfn_trail_yaml(c, name, mistakes, external_bucket=None):
+def cfn_trail_yaml(c, name, mistakes, external_bucket=None, plan=None):
     rng = c.rng
+    plan = plan or TrailPlan("cfn")
     cmk = "CT003" not in mistakes
     cwl = "CT004" not in mistakes
     retention_param = rng.random() < 0.5
@@ -2147,6 +2469,7 @@ Resources:
             lg.append("      KmsKeyId: !GetAtt LogsKey.Arn\n")
         y.append("".join(lg) + "\n")
         if "CT202" not in mistakes:
+            statements = logs_key_statements(rng, plan)
             y.append(
                 sub(
                     '''  LogsKey:
@@ -2155,29 +2478,11 @@ Resources:
       Description: !Sub "Encrypts the log group of the ${Name} trail"
       EnableKeyRotation: @rot@
       KeyPolicy:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: EnableAccountAdministration
-            Effect: Allow
-            Principal:
-              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
-            Action: kms:*
-            Resource: "*"
-          - Sid: AllowCloudWatchLogs
-            Effect: Allow
-            Principal:
-              Service: !Sub "logs.${AWS::Region}.amazonaws.com"
-            Action:
-              - kms:Encrypt*
-              - kms:Decrypt*
-              - kms:ReEncrypt*
-              - kms:GenerateDataKey*
-              - kms:Describe*
-            Resource: "*"
-
 ''',
                     rot="false" if "CT303L" in mistakes else "true",
                 )
+                + cfn_yaml_policy(statements, 8, flow_actions=rng.random() < 0.4)
+                + "\n"
             )
         y.append(
             '''  CloudTrailLogsRole:
@@ -2273,13 +2578,14 @@ Outputs:
       Name: !Sub "${AWS::StackName}-TrailArn"
 '''
     )
-    fail = sorted("CT303" if m == "CT303L" else m for m in mistakes)
-    return "".join(y), fail
+    fail = sorted(["CT303" if m == "CT303L" else m for m in mistakes] + plan.fail)
+    return "".join(y), fail, sorted(plan.unknown)
 
 
-def cfn_trail_json(c, name, mistakes, external_bucket=None):
+def cfn_trail_json(c, name, mistakes, external_bucket=None, plan=None):
     """Long-form JSON template with a trail; mistakes as in the YAML one."""
     rng = c.rng
+    plan = plan or TrailPlan("cfn")
     cmk = "CT003" not in mistakes
     cwl = "CT004" not in mistakes
     retention = rng.choice([30, 60, 90, 180]) if "CT201" in mistakes else rng.choice([365, 731, 3653])
@@ -2388,14 +2694,7 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None):
                     "EnableKeyRotation": "CT303L" not in mistakes,
                     "KeyPolicy": {
                         "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-                                "Action": "kms:*",
-                                "Resource": "*",
-                            }
-                        ],
+                        "Statement": cfn_json_value(logs_key_statements(rng, plan), join=rng.random() < 0.5),
                     },
                 },
             }
@@ -2456,8 +2755,8 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None):
         "Resources": res,
         "Outputs": {"TrailArn": {"Value": {"Fn::GetAtt": ["Trail", "Arn"]}}},
     }
-    fail = sorted("CT303" if m == "CT303L" else m for m in mistakes)
-    return json.dumps(doc, indent=rng.choice([2, 2, 4])) + "\n", fail
+    fail = sorted(["CT303" if m == "CT303L" else m for m in mistakes] + plan.fail)
+    return json.dumps(doc, indent=rng.choice([2, 2, 4])) + "\n", fail, sorted(plan.unknown)
 
 
 CFN_APP_YAML = [
@@ -3016,9 +3315,22 @@ def readme(title, rng):
 # ---------------------------------------------------------------------------------------------
 
 
-def generate(n_files, seed):
+# Files per trail scope in the default mix (10,000 files hold about 299 trails), and the share of
+# those scopes that are CloudFormation templates (the rest are Terraform modules).
+FILES_PER_STACK = 10000 / 299
+CFN_STACK_SHARE = 0.627
+
+
+def generate(n_files, seed, stacks=None):
+    """With `stacks`, the corpus has exactly that many trail scopes (outside the directories a
+    linter skips), split between Terraform and CloudFormation as in the default mix, and about
+    FILES_PER_STACK files per scope of everything else around them; n_files is then ignored."""
     c = Corpus(seed)
     rng = c.rng
+    if stacks is not None:
+        n_files = int(stacks * FILES_PER_STACK)
+        cfn_target = round(stacks * CFN_STACK_SHARE)
+        tf_target = stacks - cfn_target
     budget = {
         "terraform": int(n_files * 0.50),
         "cloudformation": int(n_files * 0.15),
@@ -3036,7 +3348,12 @@ def generate(n_files, seed):
     live_stacks = []  # for .terraform junk
     trail_every = 8
     mod_i = 0
+    tf_trails = 0
     while True:
+        if stacks is not None:
+            if tf_trails == tf_target and mod_i % trail_every == 0:
+                break
+            budget["terraform"] = tf_used + 8
         nfiles = rng.randint(3, 8)
         remaining = budget["terraform"] - tf_used
         if remaining < 3:
@@ -3049,19 +3366,21 @@ def generate(n_files, seed):
         if is_trail:
             nfiles = max(nfiles, 5)
         root = rng.random() < 0.5
+        region = None
         if root:
-            path = "terraform/live/%s/%s/%s-%s-%d" % (rng.choice(ENVS), rng.choice(REGIONS), team, rng.choice(APP_WORDS), uid)
+            region = rng.choice(REGIONS)
+            path = "terraform/live/%s/%s/%s-%s-%d" % (rng.choice(ENVS), region, team, rng.choice(APP_WORDS), uid)
         else:
             path = "terraform/modules/%s-%s-%d" % (team, "cloudtrail" if is_trail else rng.choice(APP_WORDS), uid)
         if is_trail:
             external = None
             if rng.random() < 0.12:
                 external = "org-log-archive-%d-%s" % (uid, c.account())
-            mistakes = pick_mistakes(rng, external)
+            mistakes, plan = make_plan(rng, "tf", pick_mistakes(rng, external), region)
             unknown_validation = "CT002" not in mistakes and rng.random() < 0.08
             files, fail, unknown = tf_trail_module(
                 c, "%s-audit-%d" % (team, uid), team, mistakes, external, unknown_validation,
-                json_trail=rng.random() < 0.1,
+                json_trail=rng.random() < 0.1, plan=plan, region=region,
             )
             # keep within the module's share of files: drop optional files first
             for opt in ("sns.tf", "alarms.tf", "versions.tf", "outputs.tf"):
@@ -3073,7 +3392,9 @@ def generate(n_files, seed):
             for k, v in files.items():
                 c.add(path + "/" + k, v)
             tf_used += len(files)
-            c.expected.append({"scope": path, "kind": "terraform", "fail": fail, "unknown": unknown})
+            tf_trails += 1
+            c.expected.append({"scope": path, "kind": "terraform", "fail": fail, "unknown": unknown,
+                               "policy": plan.policy})
         else:
             files = tf_app_module(c, path, "%s-%s-%d" % (team, rng.choice(APP_WORDS), uid), team, nfiles, root)
             for k, v in files.items():
@@ -3087,7 +3408,9 @@ def generate(n_files, seed):
     # --- CloudFormation
     cfn_used = 0
     cfn_i = 0
-    while cfn_used < budget["cloudformation"]:
+    cfn_trails = 0
+    while (cfn_used < budget["cloudformation"] if stacks is None
+           else not (cfn_trails == cfn_target and cfn_i % trail_every == 0)):
         cfn_i += 1
         team = rng.choice(TEAMS)
         uid = c.uid()
@@ -3097,16 +3420,18 @@ def generate(n_files, seed):
             external = None
             if rng.random() < 0.12:
                 external = "org-log-archive-%d-%s" % (uid, c.account())
-            mistakes = pick_mistakes(rng, external)
+            mistakes, plan = make_plan(rng, "cfn", pick_mistakes(rng, external))
             name = "%s-audit-%d" % (team, uid)
             if rng.random() < 0.7:
-                text, fail = cfn_trail_yaml(c, name, mistakes, external)
+                text, fail, unknown = cfn_trail_yaml(c, name, mistakes, external, plan)
                 path = "%s/%s-trail.%s" % (d, stack, rng.choice(["yaml", "yml", "yaml", "template"]))
             else:
-                text, fail = cfn_trail_json(c, name, mistakes, external)
+                text, fail, unknown = cfn_trail_json(c, name, mistakes, external, plan)
                 path = "%s/%s-trail.json" % (d, stack)
             c.add(path, text)
-            c.expected.append({"scope": path, "kind": "cloudformation", "fail": fail, "unknown": []})
+            cfn_trails += 1
+            c.expected.append({"scope": path, "kind": "cloudformation", "fail": fail, "unknown": unknown,
+                               "policy": plan.policy})
         else:
             r = rng.random()
             if r < 0.55:
@@ -3170,7 +3495,7 @@ def generate(n_files, seed):
                 used += 1
         if used < noise_node:
             mistakes = {"CT001", "CT002", "CT003", "CT005"}
-            text, fail = cfn_trail_json(c, "nm-%d" % c.uid(), mistakes, None)
+            text, fail, _ = cfn_trail_json(c, "nm-%d" % c.uid(), mistakes, None)
             p = base + "/node_modules/aws-cdk-lib/aws-cloudtrail/test/integ.trail.template.json"
             c.add(p, text)
             c.skipped_planted.append({"scope": p, "why": "node_modules/", "fail": fail})
@@ -3213,7 +3538,7 @@ def generate(n_files, seed):
             c.add("k8s/%s/kustomization.yaml" % app, "resources:\n  - deployment.yaml\nnamespace: %s\n" % app)
         else:
             c.add("services/%s/Makefile" % app, "plan:\n\tterraform plan\n")
-    if len(c.files) > n_files:
+    if len(c.files) > n_files and stacks is None:
         # only when n_files is tiny: drop trailing noise
         for key in list(c.files)[n_files:]:
             del c.files[key]
@@ -3236,15 +3561,21 @@ def main():
     ap.add_argument("out_dir")
     ap.add_argument("--files", type=int, default=10000, help="number of files to write (default 10000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--stacks", type=int, default=None,
+                    help="write exactly this many trail scopes (Terraform module directories or CloudFormation "
+                         "templates that set up a trail), with the usual share of other files around them "
+                         "(about %d files per stack); --files is then ignored" % round(FILES_PER_STACK))
     args = ap.parse_args()
-    if args.files < 100:
+    if args.stacks is not None and args.stacks < 1:
+        ap.error("--stacks must be at least 1")
+    if args.stacks is None and args.files < 100:
         ap.error("--files must be at least 100")
     out = args.out_dir
     if os.path.exists(out):
         if os.listdir(out) and not os.path.exists(os.path.join(out, MARKER)):
             sys.exit("%s exists, is not empty and is not a generated corpus; refusing to delete it" % out)
         shutil.rmtree(out)
-    c = generate(args.files, args.seed)
+    c = generate(args.files, args.seed, args.stacks)
     total_bytes = 0
     for rel, content in c.files.items():
         p = os.path.join(out, rel)
@@ -3265,10 +3596,14 @@ def main():
         "files": len(c.files),
         "bytes": total_bytes,
         "seed": args.seed,
+        "stacks": args.stacks,
         "trails": len(c.expected),
         "trails_compliant": sum(1 for e in c.expected if not e["fail"] and not e["unknown"]),
         "expected_fail_counts": dict(sorted(fail_counts.items())),
         "expected_unknown_counts": dict(sorted(unknown_counts.items())),
+        "policy_variant_counts": sorted(
+            [r, v, n] for (r, v), n in collections.Counter((r, v) for e in c.expected for r, v in e["policy"].items()).items()
+        ),
         "expected": c.expected,
         "skipped_planted": c.skipped_planted,
     }
