@@ -22,8 +22,9 @@
 //! policies attached is unknown.
 
 use crate::finding::Verdict;
-use crate::model::{Format, Kind, Origin, Resource, Text, Val, schema};
+use crate::model::{Format, Kind, Origin, Resource, Text, V, Val, schema};
 use crate::policy::{self, ContextValue, Decision, Outcome as Effect, Policy, Principal, Request};
+use crate::resolve::Resolver;
 use crate::rules::builtins::Outcome;
 use crate::rules::eval::Ctx;
 use crate::rules::path::{Path, Template};
@@ -247,7 +248,10 @@ impl Query {
         } else {
             Vec::new()
         };
-        let policies: Vec<(Policy, &Val)> = documents(field).into_iter().map(|d| (Policy::parse(d), d)).collect();
+        let policies: Vec<(Policy, &Val)> = documents(field)
+            .into_iter()
+            .map(|d| (Policy::parse(&expanded(d, cx.resolver)), d))
+            .collect();
         let who = self.who(path, cx);
         let ask = Ask {
             query: self,
@@ -447,6 +451,24 @@ fn documents(field: Option<&Val>) -> Vec<&Val> {
         Some(items) => items.iter().filter_map(|i| i.get("document")).collect(),
         None => vec![v],
     }
+}
+
+/// A document with the attributes of resources in the scan replaced by their computed values
+/// ([`Resolver::expand`]): `${aws_cloudwatch_log_group.trail.arn}:*` is matched as
+/// `arn:<partition>:logs:<region>:<account>:log-group:<name>:*`, as the request's templates are.
+pub(crate) fn expanded(doc: &Val, resolver: &Resolver<'_>) -> Val {
+    let v = match &doc.v {
+        V::Text(t) => resolver.expand(t).into_v(),
+        V::List(items) => V::List(items.iter().map(|i| expanded(i, resolver)).collect()),
+        V::Map(entries) => V::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), expanded(v, resolver)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Val { v, ..doc.clone() }
 }
 
 /// Managed policy ARNs attached to a role whose documents are not in the scan.
