@@ -5,6 +5,7 @@
 mod log_retention;
 mod management_events;
 pub(crate) mod policy_allows;
+mod role_grants_only;
 mod s3_data_events;
 mod selectors;
 
@@ -47,14 +48,18 @@ pub enum Builtin {
     /// `policy_allows`: a policy of the target lets a principal do something (arguments in
     /// [`policy_allows::Query`]).
     PolicyAllows(Box<policy_allows::Query>),
+    /// `role_grants_only`: a role grants nothing beyond the listed actions on the streams of the
+    /// log groups its trails write to (arguments in [`role_grants_only::Query`]).
+    RoleGrantsOnly(Box<role_grants_only::Query>),
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 4] = [
+    const NAMES: [&'static str; 5] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
         "policy_allows",
+        "role_grants_only",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -79,6 +84,12 @@ impl Builtin {
                     args, steps, kinds,
                 )?)))
             }
+            "role_grants_only" => {
+                let args = args.ok_or("builtin `role_grants_only` needs `args` (actions)")?;
+                Ok(Builtin::RoleGrantsOnly(Box::new(role_grants_only::Query::parse(
+                    args, kinds,
+                )?)))
+            }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
     }
@@ -89,6 +100,7 @@ impl Builtin {
             Builtin::S3DataEventsComplete => Self::NAMES[1],
             Builtin::TrailLogsRetained => Self::NAMES[2],
             Builtin::PolicyAllows(_) => Self::NAMES[3],
+            Builtin::RoleGrantsOnly(_) => Self::NAMES[4],
         }
     }
 
@@ -110,6 +122,7 @@ impl Builtin {
             Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
             Builtin::TrailLogsRetained => log_retention::check(target, cx),
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
+            Builtin::RoleGrantsOnly(q) => q.check(target, path, cx),
         }
     }
 }
