@@ -61,7 +61,9 @@ fn a_realistic_quickstart_is_checked_across_resources() {
         .collect();
     // The trail's own log group keeps events 90 days and has no key; its bucket has no public
     // access block; the trail is single-region, not encrypted with a CMK, and records no S3 data
-    // events.
+    // events. Whether its CloudWatch Logs role may write to the group, and only there, is unknown
+    // (CT205, CT206): the policy's partition is an `Fn::If` on the stack's region, which the
+    // template does not fix.
     assert_eq!(
         marks,
         [
@@ -70,7 +72,9 @@ fn a_realistic_quickstart_is_checked_across_resources() {
             (160, "CT201"),
             (162, "CT001"),
             (162, "CT003"),
-            (162, "CT008")
+            (162, "CT008"),
+            (338, "CT205"),
+            (342, "CT206")
         ]
     );
 }
