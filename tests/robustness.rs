@@ -62,7 +62,8 @@ fn a_realistic_quickstart_is_checked_across_resources() {
     // The trail's own log group keeps events 90 days and has no key; its bucket has no public
     // access block; the trail is single-region, not encrypted with a CMK, and records no S3 data
     // events. Its bucket policy names the partition through `Fn::If` (`aws-us-gov` or `aws`),
-    // which the template's region does not fix, so the bucket policy rules are unknown.
+    // which the template's region does not fix, so the bucket policy rules are unknown, and so is
+    // whether its CloudWatch Logs role may write to the group, and only there (CT205, CT206).
     assert_eq!(
         marks,
         [
@@ -74,7 +75,9 @@ fn a_realistic_quickstart_is_checked_across_resources() {
             (162, "CT008"),
             (238, "CT105"),
             (238, "CT106"),
-            (272, "CT107")
+            (272, "CT107"),
+            (338, "CT205"),
+            (342, "CT206")
         ]
     );
 }

@@ -9,6 +9,7 @@ mod management_events;
 mod org_trail_policy_allows;
 pub(crate) mod policy_allows;
 mod policy_docs;
+mod role_grants_only;
 mod s3_data_events;
 mod selectors;
 mod tampering;
@@ -67,10 +68,13 @@ pub enum Builtin {
     S3ActionsFitResources(Box<action_resource::Query>),
     /// `policies_well_formed` (CT403): every policy document of the target is well formed.
     PoliciesWellFormed,
+    /// `role_grants_only`: a role grants nothing beyond the listed actions on the streams of the
+    /// log groups its trails write to (arguments in [`role_grants_only::Query`]).
+    RoleGrantsOnly(Box<role_grants_only::Query>),
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 9] = [
+    const NAMES: [&'static str; 10] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
@@ -80,6 +84,7 @@ impl Builtin {
         "allows_trail_tampering",
         "s3_actions_fit_resources",
         "policies_well_formed",
+        "role_grants_only",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -135,6 +140,12 @@ impl Builtin {
                 well_formed::parse(kinds)?;
                 no_args(Builtin::PoliciesWellFormed)
             }
+            "role_grants_only" => {
+                let args = args.ok_or("builtin `role_grants_only` needs `args` (actions)")?;
+                Ok(Builtin::RoleGrantsOnly(Box::new(role_grants_only::Query::parse(
+                    args, kinds,
+                )?)))
+            }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
     }
@@ -150,6 +161,7 @@ impl Builtin {
             Builtin::AllowsTrailTampering(_) => Self::NAMES[6],
             Builtin::S3ActionsFitResources(_) => Self::NAMES[7],
             Builtin::PoliciesWellFormed => Self::NAMES[8],
+            Builtin::RoleGrantsOnly(_) => Self::NAMES[9],
         }
     }
 
@@ -176,6 +188,7 @@ impl Builtin {
             Builtin::AllowsTrailTampering(q) => q.check(target, path, cx),
             Builtin::S3ActionsFitResources(q) => q.check(target, path, cx),
             Builtin::PoliciesWellFormed => well_formed::check(target, cx),
+            Builtin::RoleGrantsOnly(q) => q.check(target, path, cx),
         }
     }
 }

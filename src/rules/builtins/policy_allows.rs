@@ -24,6 +24,7 @@
 use crate::finding::Verdict;
 use crate::model::{Format, Kind, Origin, Resource, Text, V, Val, schema};
 use crate::policy::{self, ContextValue, Decision, Outcome as Effect, Policy, Principal, Request};
+use crate::resolve::Resolver;
 use crate::rules::builtins::Outcome;
 use crate::rules::eval::Ctx;
 use crate::rules::path::{Path, Template};
@@ -247,8 +248,6 @@ impl Query {
         } else {
             Vec::new()
         };
-        // References to resources of the scan (`aws_s3_bucket.logs.arn`, `!GetAtt Logs.Arn`) are
-        // expanded as the request's templates are, so that both sides compare the same way.
         let policies: Vec<(Policy, &Val)> = documents(field)
             .into_iter()
             .map(|d| (Policy::parse(&expanded(d, cx.resolver)), d))
@@ -454,22 +453,22 @@ fn documents(field: Option<&Val>) -> Vec<&Val> {
     }
 }
 
-/// A document with every reference to a resource of the scan expanded
-/// ([`crate::resolve::Resolver::expand`]); spans are kept.
-fn expanded(v: &Val, resolver: &crate::resolve::Resolver<'_>) -> Val {
-    let mut out = v.clone();
-    out.v = match &v.v {
+/// A document with the attributes of resources in the scan replaced by their computed values
+/// ([`Resolver::expand`]): `${aws_cloudwatch_log_group.trail.arn}:*` is matched as
+/// `arn:<partition>:logs:<region>:<account>:log-group:<name>:*`, as the request's templates are.
+pub(crate) fn expanded(doc: &Val, resolver: &Resolver<'_>) -> Val {
+    let v = match &doc.v {
         V::Text(t) => resolver.expand(t).into_v(),
         V::List(items) => V::List(items.iter().map(|i| expanded(i, resolver)).collect()),
         V::Map(entries) => V::Map(
             entries
                 .iter()
-                .map(|(k, e)| (k.clone(), expanded(e, resolver)))
+                .map(|(k, v)| (k.clone(), expanded(v, resolver)))
                 .collect(),
         ),
         other => other.clone(),
     };
-    out
+    Val { v, ..doc.clone() }
 }
 
 /// Managed policy ARNs attached to a role whose documents are not in the scan.
