@@ -5,6 +5,7 @@
 mod log_retention;
 mod management_events;
 pub(crate) mod policy_allows;
+mod policy_not_public;
 mod s3_data_events;
 mod selectors;
 
@@ -47,14 +48,18 @@ pub enum Builtin {
     /// `policy_allows`: a policy of the target lets a principal do something (arguments in
     /// [`policy_allows::Query`]).
     PolicyAllows(Box<policy_allows::Query>),
+    /// `policy_not_public`: no statement of a policy of the target grants everyone without a
+    /// condition that restricts the caller (arguments in [`policy_not_public::Query`]).
+    PolicyNotPublic(policy_not_public::Query),
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 4] = [
+    const NAMES: [&'static str; 5] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
         "policy_allows",
+        "policy_not_public",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -79,6 +84,10 @@ impl Builtin {
                     args, steps, kinds,
                 )?)))
             }
+            "policy_not_public" => {
+                let args = args.ok_or("builtin `policy_not_public` needs `args` (policy)")?;
+                Ok(Builtin::PolicyNotPublic(policy_not_public::Query::parse(args, kinds)?))
+            }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
     }
@@ -89,6 +98,7 @@ impl Builtin {
             Builtin::S3DataEventsComplete => Self::NAMES[1],
             Builtin::TrailLogsRetained => Self::NAMES[2],
             Builtin::PolicyAllows(_) => Self::NAMES[3],
+            Builtin::PolicyNotPublic(_) => Self::NAMES[4],
         }
     }
 
@@ -110,6 +120,7 @@ impl Builtin {
             Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
             Builtin::TrailLogsRetained => log_retention::check(target, cx),
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
+            Builtin::PolicyNotPublic(q) => q.check(target),
         }
     }
 }
