@@ -8,6 +8,7 @@ pub(crate) mod policy_allows;
 mod policy_not_public;
 mod s3_data_events;
 mod selectors;
+mod trail_key_usable;
 
 use crate::finding::Verdict;
 use crate::model::Resource;
@@ -51,15 +52,19 @@ pub enum Builtin {
     /// `policy_not_public`: no statement of a policy of the target grants everyone without a
     /// condition that restricts the caller (arguments in [`policy_not_public::Query`]).
     PolicyNotPublic(policy_not_public::Query),
+    /// `trail_key_usable`: CloudTrail can encrypt with the trail's key (on a trail: not an AWS
+    /// managed key; on a key: symmetric encryption, enabled).
+    TrailKeyUsable,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 5] = [
+    const NAMES: [&'static str; 6] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
         "policy_allows",
         "policy_not_public",
+        "trail_key_usable",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -78,6 +83,16 @@ impl Builtin {
             "management_events_complete" => no_args(Builtin::ManagementEventsComplete),
             "s3_data_events_complete" => no_args(Builtin::S3DataEventsComplete),
             "trail_logs_retained" => no_args(Builtin::TrailLogsRetained),
+            "trail_key_usable" => match kinds
+                .iter()
+                .find(|k| !matches!(k, crate::model::Kind::Trail | crate::model::Kind::Key))
+            {
+                Some(k) => Err(format!(
+                    "builtin `trail_key_usable` checks trails and keys, not a {}",
+                    k.noun()
+                )),
+                None => no_args(Builtin::TrailKeyUsable),
+            },
             "policy_allows" => {
                 let args = args.ok_or("builtin `policy_allows` needs `args` (policy, principal, actions, resource)")?;
                 Ok(Builtin::PolicyAllows(Box::new(policy_allows::Query::parse(
@@ -99,6 +114,7 @@ impl Builtin {
             Builtin::TrailLogsRetained => Self::NAMES[2],
             Builtin::PolicyAllows(_) => Self::NAMES[3],
             Builtin::PolicyNotPublic(_) => Self::NAMES[4],
+            Builtin::TrailKeyUsable => Self::NAMES[5],
         }
     }
 
@@ -121,6 +137,7 @@ impl Builtin {
             Builtin::TrailLogsRetained => log_retention::check(target, cx),
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
             Builtin::PolicyNotPublic(q) => q.check(target),
+            Builtin::TrailKeyUsable => trail_key_usable::check(target, path, cx),
         }
     }
 }
