@@ -9,10 +9,12 @@ mod management_events;
 mod org_trail_policy_allows;
 pub(crate) mod policy_allows;
 mod policy_docs;
+mod policy_not_public;
 mod role_grants_only;
 mod s3_data_events;
 mod selectors;
 mod tampering;
+mod trail_key_usable;
 mod well_formed;
 
 use crate::finding::Verdict;
@@ -71,10 +73,16 @@ pub enum Builtin {
     /// `role_grants_only`: a role grants nothing beyond the listed actions on the streams of the
     /// log groups its trails write to (arguments in [`role_grants_only::Query`]).
     RoleGrantsOnly(Box<role_grants_only::Query>),
+    /// `policy_not_public`: no statement of a policy of the target grants everyone without a
+    /// condition that restricts the caller (arguments in [`policy_not_public::Query`]).
+    PolicyNotPublic(policy_not_public::Query),
+    /// `trail_key_usable`: CloudTrail can encrypt with the trail's key (on a trail: not an AWS
+    /// managed key; on a key: symmetric encryption, enabled).
+    TrailKeyUsable,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 10] = [
+    const NAMES: [&'static str; 12] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
@@ -85,6 +93,8 @@ impl Builtin {
         "s3_actions_fit_resources",
         "policies_well_formed",
         "role_grants_only",
+        "policy_not_public",
+        "trail_key_usable",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -109,6 +119,16 @@ impl Builtin {
                     k.noun()
                 )),
                 None => no_args(Builtin::BucketNotPublic),
+            },
+            "trail_key_usable" => match kinds
+                .iter()
+                .find(|k| !matches!(k, crate::model::Kind::Trail | crate::model::Kind::Key))
+            {
+                Some(k) => Err(format!(
+                    "builtin `trail_key_usable` checks trails and keys, not a {}",
+                    k.noun()
+                )),
+                None => no_args(Builtin::TrailKeyUsable),
             },
             "policy_allows" => {
                 let args = args.ok_or("builtin `policy_allows` needs `args` (policy, principal, actions, resource)")?;
@@ -146,6 +166,10 @@ impl Builtin {
                     args, kinds,
                 )?)))
             }
+            "policy_not_public" => {
+                let args = args.ok_or("builtin `policy_not_public` needs `args` (policy)")?;
+                Ok(Builtin::PolicyNotPublic(policy_not_public::Query::parse(args, kinds)?))
+            }
             _ => Err(format!("unknown builtin `{name}`; known: {}", Self::NAMES.join(", "))),
         }
     }
@@ -162,6 +186,8 @@ impl Builtin {
             Builtin::S3ActionsFitResources(_) => Self::NAMES[7],
             Builtin::PoliciesWellFormed => Self::NAMES[8],
             Builtin::RoleGrantsOnly(_) => Self::NAMES[9],
+            Builtin::PolicyNotPublic(_) => Self::NAMES[10],
+            Builtin::TrailKeyUsable => Self::NAMES[11],
         }
     }
 
@@ -189,6 +215,8 @@ impl Builtin {
             Builtin::S3ActionsFitResources(q) => q.check(target, path, cx),
             Builtin::PoliciesWellFormed => well_formed::check(target, cx),
             Builtin::RoleGrantsOnly(q) => q.check(target, path, cx),
+            Builtin::PolicyNotPublic(q) => q.check(target),
+            Builtin::TrailKeyUsable => trail_key_usable::check(target, path, cx),
         }
     }
 }
