@@ -322,5 +322,14 @@ pub fn resolve(model: &mut Model) {
             })
             .collect()
     };
+    let mut incoming: HashMap<(ResourceId, Edge), Vec<ResourceId>> = HashMap::new();
+    for (id, ls) in links.iter().enumerate() {
+        for l in ls {
+            if let Link::Resolved(target) = l.link {
+                incoming.entry((target, l.edge)).or_default().push(id);
+            }
+        }
+    }
     model.links = links;
+    model.incoming = incoming;
 }

@@ -234,12 +234,20 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Per resource, the links it has (same indices as `resources`).
     pub links: Vec<Vec<LinkInfo>>,
+    /// The other way round: per resolved target and edge, the resources that link to it (a
+    /// bucket's trails), in model order.
+    pub incoming: std::collections::HashMap<(ResourceId, Edge), Vec<ResourceId>>,
     pub scopes: Vec<Scope>,
 }
 
 impl Model {
     pub fn link(&self, id: ResourceId, edge: Edge) -> Option<&LinkInfo> {
         self.links.get(id)?.iter().find(|l| l.edge == edge)
+    }
+
+    /// The resources whose `edge` resolves to `target`.
+    pub fn linked_from(&self, target: ResourceId, edge: Edge) -> &[ResourceId] {
+        self.incoming.get(&(target, edge)).map_or(&[], Vec::as_slice)
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (ResourceId, &Resource)> {

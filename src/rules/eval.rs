@@ -57,6 +57,14 @@ pub struct Ctx<'a> {
     pub sources: &'a SourceMap,
     pub resolver: &'a Resolver<'a>,
     pub config: &'a dyn ConfigValues,
+    /// Facts about the whole scan that builtins need for every target, computed once.
+    pub memo: Memo,
+}
+
+/// Computed once per run, on first use.
+#[derive(Default)]
+pub struct Memo {
+    pub trail_buckets: std::sync::OnceLock<Vec<super::builtins::TrailBucket>>,
 }
 
 pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {

@@ -34,6 +34,7 @@ pub fn run(
         sources,
         resolver: &resolver,
         config: settings,
+        memo: eval::Memo::default(),
     };
     eval::evaluate(active, &cx)
 }

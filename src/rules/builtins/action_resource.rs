@@ -55,7 +55,7 @@ impl Query {
     pub fn check(&self, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
         let buckets: Vec<Text> = match (target.kind, path.target()) {
             (Kind::Bucket, Some(id)) => vec![cx.resolver.expand(&cx.resolver.name_text(id))],
-            _ => trail_buckets(cx).into_iter().map(|b| b.name).collect(),
+            _ => trail_buckets(cx).iter().map(|b| b.name.clone()).collect(),
         };
         let mut unknown: Option<Outcome> = None;
         for doc in documents(target, false, cx) {

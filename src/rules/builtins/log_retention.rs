@@ -10,19 +10,19 @@
 
 use super::Outcome;
 use crate::finding::Verdict;
-use crate::model::{Edge, Kind, Link, Resource, Val};
+use crate::model::{Edge, Resource, ResourceId, Val};
 use crate::rules::describe;
 use crate::rules::eval::Ctx;
 use crate::source::Span;
 
-pub fn check(bucket: &Resource, cx: &Ctx<'_>) -> Outcome {
+pub fn check(bucket: &Resource, id: ResourceId, cx: &Ctx<'_>) -> Outcome {
     let pass = Outcome::pass(bucket);
     let Some(rules) = bucket.field("lifecycle_rules") else {
         return pass;
     };
     // Declared by the rule (Builtin::params), so the loader guarantees a value.
     let min = cx.config.number("min_retention_days").unwrap_or(f64::INFINITY);
-    let (prefixes, unknown_prefix) = log_prefixes(bucket, cx);
+    let (prefixes, unknown_prefix) = log_prefixes(id, cx);
     let mut unknown: Option<Outcome> = None;
     let unknown_at = |v: Option<&Val>, at: Span, name: &str| Outcome {
         verdict: Verdict::Unknown,
@@ -102,17 +102,11 @@ pub fn check(bucket: &Resource, cx: &Ctx<'_>) -> Outcome {
 
 /// Where the trails that deliver to this bucket write: `<prefix>/AWSLogs/`, or `AWSLogs/`. An
 /// unresolvable prefix makes the verdict unknown when it matters, reported at the trail.
-fn log_prefixes(bucket: &Resource, cx: &Ctx<'_>) -> (Vec<String>, Option<Outcome>) {
+fn log_prefixes(bucket: ResourceId, cx: &Ctx<'_>) -> (Vec<String>, Option<Outcome>) {
     let mut out = Vec::new();
     let mut unknown = None;
-    for (id, trail) in cx.model.of_kind(Kind::Trail) {
-        let delivers_here = cx.model.link(id, Edge::Bucket).is_some_and(|l| match l.link {
-            Link::Resolved(b) => std::ptr::eq(&cx.model.resources[b], bucket),
-            _ => false,
-        });
-        if !delivers_here {
-            continue;
-        }
+    for &id in cx.model.linked_from(bucket, Edge::Bucket) {
+        let trail = &cx.model.resources[id];
         let prefix = trail.field("s3_key_prefix");
         match prefix.map(|p| p.as_str()) {
             None => out.push("AWSLogs/".to_string()),

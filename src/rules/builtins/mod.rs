@@ -9,6 +9,7 @@ mod management_events;
 mod org_trail_policy_allows;
 pub(crate) mod policy_allows;
 mod policy_docs;
+pub(crate) use policy_docs::TrailBucket;
 mod policy_not_public;
 mod role_grants_only;
 mod s3_data_events;
@@ -207,7 +208,7 @@ impl Builtin {
         match self {
             Builtin::ManagementEventsComplete => management_events::check(target, cx.sources),
             Builtin::S3DataEventsComplete => s3_data_events::check(target, cx.sources),
-            Builtin::TrailLogsRetained => log_retention::check(target, cx),
+            Builtin::TrailLogsRetained => log_retention::check(target, path.target().unwrap_or_default(), cx),
             Builtin::PolicyAllows(q) => q.check(target, path, cx),
             Builtin::OrgTrailPolicyAllows(q) => q.check(target, path, cx),
             Builtin::BucketNotPublic => bucket_not_public::check(target, cx),

@@ -149,14 +149,20 @@ pub fn statement_name(st: &Statement) -> String {
 
 /// Where a trail writes its log files: its bucket's name (computed from the bucket when it is in
 /// the scan, else as the trail names it) and its log prefix (`<s3_key_prefix>/AWSLogs/`).
+#[derive(Debug, Clone)]
 pub struct TrailBucket {
     pub name: Text,
     pub logs_prefix: Text,
 }
 
-/// The buckets of every trail in the scan, each once.
-pub fn trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
+/// The buckets of every trail in the scan, each once (computed once per run).
+pub fn trail_buckets<'c>(cx: &'c Ctx<'_>) -> &'c [TrailBucket] {
+    cx.memo.trail_buckets.get_or_init(|| compute_trail_buckets(cx))
+}
+
+fn compute_trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
     let mut out: Vec<TrailBucket> = Vec::new();
+    let mut seen: std::collections::HashSet<(Text, Text)> = std::collections::HashSet::new();
     for (id, trail) in cx.model.of_kind(Kind::Trail) {
         let name = match cx.model.link(id, Edge::Bucket).map(|l| &l.link) {
             Some(Link::Resolved(b)) => cx.resolver.expand(&cx.resolver.name_text(*b)),
@@ -171,7 +177,7 @@ pub fn trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
         let logs_prefix = crate::rules::path::Template::parse("{trail.logs_prefix}", &["trail"])
             .map(|t| t.render(&path, cx.resolver))
             .unwrap_or_default();
-        if !out.iter().any(|b| b.name == name && b.logs_prefix == logs_prefix) {
+        if seen.insert((name.clone(), logs_prefix.clone())) {
             out.push(TrailBucket { name, logs_prefix });
         }
     }

@@ -294,14 +294,7 @@ fn log_groups(path: &Path, cx: &Ctx<'_>) -> Groups {
         unknown: false,
     };
     let Some(role) = path.target() else { return out };
-    for (trail, _) in cx.model.of_kind(Kind::Trail) {
-        let uses = cx
-            .model
-            .link(trail, Edge::Role)
-            .is_some_and(|l| matches!(l.link, Link::Resolved(r) if r == role));
-        if !uses {
-            continue;
-        }
+    for &trail in cx.model.linked_from(role, Edge::Role) {
         match cx.model.link(trail, Edge::LogGroup).map(|l| &l.link) {
             Some(Link::Resolved(g)) => out.push(*g, cx),
             Some(Link::Absent) | None => {}

@@ -124,7 +124,7 @@ impl Query {
                     t.push(any("an object key"));
                     out.push((a.clone(), t, "the objects of every bucket".to_string()));
                 }
-                for b in &buckets {
+                for b in buckets {
                     let mut t = Text::lit("arn:");
                     t.push(p.clone());
                     t.push(Part::Lit(":s3:::".into()));
