@@ -612,6 +612,23 @@ pub fn path_exists(kind: Kind, path: &[&str]) -> bool {
     true
 }
 
+/// The type of the field a dotted model path ends at; `None` inside policy documents (open-ended)
+/// or for a path that names no field.
+pub fn path_type(kind: Kind, path: &[&str]) -> Option<Ty> {
+    let mut current = fields(kind);
+    let mut ty = None;
+    for seg in path {
+        let fd = field(current, seg)?;
+        ty = Some(fd.ty);
+        match fd.ty {
+            Ty::Obj(sub) | Ty::List(sub) => current = sub,
+            Ty::Policy => return None,
+            _ => {}
+        }
+    }
+    ty
+}
+
 /// Every field of every kind as Markdown tables (`ctlint explain --fields`).
 pub fn markdown() -> String {
     let mut out = String::from(

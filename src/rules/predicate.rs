@@ -38,6 +38,14 @@ pub enum Predicate {
     Builtin(Builtin),
 }
 
+fn lit_name(l: &Lit) -> String {
+    match l {
+        Lit::Bool(b) => format!("the boolean {b}"),
+        Lit::Num(n) => format!("the number {}", crate::model::value::fmt_num(*n)),
+        Lit::Str(s) => format!("the string \"{s}\""),
+    }
+}
+
 /// The configuration values predicates may refer to.
 pub trait ConfigValues: Sync {
     fn number(&self, key: &str) -> Option<f64>;
@@ -52,6 +60,46 @@ pub struct Scope<'a> {
 }
 
 impl Predicate {
+    /// Why this predicate can never hold on a field of type `ty` (a string compared with a
+    /// boolean field, a minimum on a string), if it cannot.
+    pub fn mismatch(&self, ty: crate::model::schema::Ty) -> Option<String> {
+        use crate::model::schema::Ty;
+        let lit_ok = |l: &Lit| match (l, ty) {
+            (Lit::Bool(_), Ty::Bool) | (Lit::Num(_), Ty::Num) => true,
+            (Lit::Str(_), Ty::Str | Ty::StrList) => true,
+            _ => false,
+        };
+        let name = match ty {
+            Ty::Bool => "a boolean",
+            Ty::Num => "a number",
+            Ty::Str => "a string",
+            Ty::StrList => "a list of strings",
+            Ty::Policy => "a policy",
+            Ty::Obj(_) => "an object",
+            Ty::List(_) => "a list of objects",
+        };
+        match self {
+            Predicate::Equals(l) | Predicate::NotEquals(l) if !lit_ok(l) => {
+                Some(format!("compares {name} field with {}", lit_name(l)))
+            }
+            Predicate::OneOf(ls) => ls
+                .iter()
+                .find(|l| !lit_ok(l))
+                .map(|l| format!("compares {name} field with {}", lit_name(l))),
+            Predicate::Min(_) if !matches!(ty, Ty::Num) => Some(format!("asks a minimum of {name} field")),
+            Predicate::Matches(_) if !matches!(ty, Ty::Str | Ty::StrList) => {
+                Some(format!("matches a regular expression against {name} field"))
+            }
+            Predicate::All(ps) => ps.iter().find_map(|p| p.mismatch(ty)),
+            // `any` is wrong only when no alternative can hold.
+            Predicate::Any(ps) => {
+                let all: Vec<String> = ps.iter().filter_map(|p| p.mismatch(ty)).collect();
+                (all.len() == ps.len() && !ps.is_empty()).then(|| all.join("; "))
+            }
+            _ => None,
+        }
+    }
+
     /// Parse a predicate table: exactly one key (a builtin may add `args`).
     pub fn parse(v: &toml::Value, scope: Scope<'_>) -> Result<Predicate, String> {
         let table = v

@@ -387,6 +387,16 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
                 let fields = field_names(s.get_ref());
                 for k in &kinds {
                     let path: Vec<&str> = fields.iter().map(String::as_str).collect();
+                    if let Some(why) = schema::path_type(*k, &path).and_then(|ty| expect.mismatch(ty)) {
+                        return Err(at(
+                            Some(c.expect.span()),
+                            format!(
+                                "this check can never hold: it {why} (`{}` of a {})",
+                                s.get_ref(),
+                                k.noun()
+                            ),
+                        ));
+                    }
                     if !schema::path_exists(*k, &path) {
                         return Err(at(
                             Some(s.span()),
@@ -703,7 +713,7 @@ mod tests {
         assert!(e.message.contains("out of range"), "{e}");
         let e = load_rule(
             "x.toml",
-            &rule_with("target = \"trail\"\n[[check]]\nselect = \"$.name\"\nexpect = { min = \"config.days\" }\n"),
+            &rule_with("target = \"trail.log_group\"\n[[check]]\nselect = \"$.retention_in_days\"\nexpect = { min = \"config.days\" }\n"),
         )
         .unwrap_err();
         assert!(e.message.contains("declare it in [params.days]"), "{e}");
@@ -713,6 +723,39 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("reads `min_retention_days`"), "{e}");
+    }
+
+    #[test]
+    fn a_literal_of_the_wrong_type_for_its_field_is_rejected() {
+        let check = |select: &str, expect: &str| {
+            rule_with(&format!(
+                "target = \"trail\"\n[[check]]\nselect = \"{select}\"\nexpect = {expect}\n"
+            ))
+        };
+        let e = load_rule("x.toml", &check("$.is_multi_region", "{ equals = \"yes\" }")).unwrap_err();
+        assert!(
+            e.message.contains("compares a boolean field with the string \"yes\"") && e.line == 8,
+            "{e}"
+        );
+        let e = load_rule("x.toml", &check("$.name", "{ min = 3 }")).unwrap_err();
+        assert!(e.message.contains("asks a minimum of a string field"), "{e}");
+        let e = load_rule("x.toml", &check("$.is_logging", "{ matches = \"t.*\" }")).unwrap_err();
+        assert!(e.message.contains("regular expression against a boolean"), "{e}");
+        assert!(load_rule("x.toml", &check("$.is_multi_region", "{ equals = true }")).is_ok());
+        assert!(
+            load_rule(
+                "x.toml",
+                &check("$.name", "{ any = [ { equals = 1 }, { present = true } ] }")
+            )
+            .is_ok()
+        );
+        assert!(
+            load_rule(
+                "x.toml",
+                &check("$.name", "{ any = [ { equals = 1 }, { equals = false } ] }")
+            )
+            .is_err()
+        );
     }
 
     #[test]
