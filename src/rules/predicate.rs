@@ -64,10 +64,11 @@ impl Predicate {
     /// boolean field, a minimum on a string), if it cannot.
     pub fn mismatch(&self, ty: crate::model::schema::Ty) -> Option<String> {
         use crate::model::schema::Ty;
-        let lit_ok = |l: &Lit| match (l, ty) {
-            (Lit::Bool(_), Ty::Bool) | (Lit::Num(_), Ty::Num) => true,
-            (Lit::Str(_), Ty::Str | Ty::StrList) => true,
-            _ => false,
+        let lit_ok = |l: &Lit| {
+            matches!(
+                (l, ty),
+                (Lit::Bool(_), Ty::Bool) | (Lit::Num(_), Ty::Num) | (Lit::Str(_), Ty::Str | Ty::StrList)
+            )
         };
         let name = match ty {
             Ty::Bool => "a boolean",
