@@ -20,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub(crate) mod diagnostic;
 pub mod discover;
+pub mod filter_pattern;
 pub mod finding;
 pub mod load;
 pub mod model;
