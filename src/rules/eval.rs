@@ -242,6 +242,9 @@ pub(super) fn evaluate_target(
 ) -> (Verdict, Option<Finding>) {
     let id = path.target().expect("a path has a target");
     let target = &cx.model.resources[id];
+    if !a.rule.applies_to(target.format) {
+        return (Verdict::NotApplicable, None);
+    }
     let mut when_unknown: Option<Outcome> = None;
     for w in &a.rule.when {
         let o = run_check(w, target, path, cx);
