@@ -580,6 +580,38 @@ fn sarif_uris_are_repository_relative_from_a_subdirectory() {
 }
 
 #[test]
+fn profiles_turn_on_their_rules_and_unknown_ones_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), BAD_TRAIL).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "--profile", "cis", "."]);
+    assert!(stdout(&o).contains("CT010 no-compliant-trail"), "{}", stdout(&o));
+    let o = ctlint_in(dir.path(), &["check", "--profile", "foo", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--profile foo: unknown profile `foo`; known: cis"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join(".ctlint.yaml"), "fail_on: high\nprofiles: [cis, foo]\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(".ctlint.yaml:2:17: unknown profile `foo`"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join(".ctlint.yaml"), "profiles: [cis]\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert!(stdout(&o).contains("CT010 no-compliant-trail"), "{}", stdout(&o));
+    // `ctlint rules` names each rule's profiles.
+    let o = ctlint(&["rules"]);
+    let out = stdout(&o);
+    assert!(out.lines().next().unwrap().contains("PROFILES"), "{out}");
+    let ct010 = out.lines().find(|l| l.starts_with("CT010")).unwrap();
+    assert!(ct010.contains(" cis "), "{ct010}");
+}
+
+#[test]
 fn require_trail_turns_on_the_scan_rule() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.tf"), BAD_TRAIL).unwrap();

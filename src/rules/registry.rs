@@ -168,6 +168,34 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The profiles some rule names (`cis`), sorted: the only names `--profile` and `profiles:`
+    /// accept.
+    pub fn profiles(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .rules
+            .iter()
+            .flat_map(|r| r.profiles.iter().map(String::as_str))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// An error for a profile name no rule knows, or none.
+    pub fn unknown_profile(&self, name: &str) -> Option<String> {
+        let known = self.profiles();
+        (!known.contains(&name)).then(|| {
+            format!(
+                "unknown profile `{name}`; known: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })
+    }
+
     /// The embedded catalogue, plus the rule files of `extra_dir`.
     pub fn load(extra_dir: Option<&Path>) -> Result<Registry, Diagnostic> {
         let mut rules = Vec::new();
