@@ -443,6 +443,9 @@ fn baselines_hide_what_they_record_and_list_what_went_stale() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.tf"), BAD_TRAIL).unwrap();
     std::fs::write(dir.path().join("ok.tf"), GOOD_TRAIL).unwrap();
+    // The two trails of this module duplicate each other's management events (CT013), which
+    // stops when the bad one stops logging below; this test is about one other stale entry.
+    std::fs::write(dir.path().join(".ctlint.yaml"), "ignore: [CT013]\n").unwrap();
 
     // Writing records every live finding and passes.
     let o = ctlint_in(

@@ -337,6 +337,9 @@ pub(super) fn evaluate_target(
     // Later failures at the same place join the primary label; elsewhere, they are related.
     let mut label_text = label_text;
     let mut labels = related;
+    if let (Verdict::Fail, Predicate::Builtin(b)) = (worst, &check.expect) {
+        labels.extend(b.related(path, cx));
+    }
     for (o, _) in picked {
         if o.span == first.span {
             label_text.push_str("; ");

@@ -4,6 +4,7 @@
 
 mod action_resource;
 mod bucket_not_public;
+mod duplicate_trails;
 mod insights;
 mod lambda_data_events;
 mod log_retention;
@@ -86,10 +87,13 @@ pub enum Builtin {
     InsightsSelected,
     /// `lambda_data_events_complete` (CT012): Lambda invocation data events for all functions.
     LambdaDataEventsComplete,
+    /// `no_duplicate_management_trail` (CT013): no earlier trail of the same module or template
+    /// records the same management events in the same region.
+    NoDuplicateManagementTrail,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 14] = [
+    const NAMES: [&'static str; 15] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
@@ -104,6 +108,7 @@ impl Builtin {
         "trail_key_usable",
         "insights_selected",
         "lambda_data_events_complete",
+        "no_duplicate_management_trail",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -122,11 +127,12 @@ impl Builtin {
             "management_events_complete" => no_args(Builtin::ManagementEventsComplete),
             "s3_data_events_complete" => no_args(Builtin::S3DataEventsComplete),
             "trail_logs_retained" => no_args(Builtin::TrailLogsRetained),
-            "insights_selected" | "lambda_data_events_complete" => {
+            "insights_selected" | "lambda_data_events_complete" | "no_duplicate_management_trail" => {
                 match kinds.iter().find(|k| **k != crate::model::Kind::Trail) {
                     Some(k) => Err(format!("builtin `{name}` judges trails, not a {}", k.noun())),
                     None if name == "insights_selected" => no_args(Builtin::InsightsSelected),
-                    None => no_args(Builtin::LambdaDataEventsComplete),
+                    None if name == "lambda_data_events_complete" => no_args(Builtin::LambdaDataEventsComplete),
+                    None => no_args(Builtin::NoDuplicateManagementTrail),
                 }
             }
             "bucket_not_public" => match kinds.iter().find(|k| **k != crate::model::Kind::Bucket) {
@@ -206,6 +212,7 @@ impl Builtin {
             Builtin::TrailKeyUsable => Self::NAMES[11],
             Builtin::InsightsSelected => Self::NAMES[12],
             Builtin::LambdaDataEventsComplete => Self::NAMES[13],
+            Builtin::NoDuplicateManagementTrail => Self::NAMES[14],
         }
     }
 
@@ -237,6 +244,18 @@ impl Builtin {
             Builtin::TrailKeyUsable => trail_key_usable::check(target, path, cx),
             Builtin::InsightsSelected => insights::check(target, cx.sources),
             Builtin::LambdaDataEventsComplete => lambda_data_events::check(target, cx.sources),
+            Builtin::NoDuplicateManagementTrail => {
+                duplicate_trails::check(target, path.target().expect("a path has a target"), cx)
+            }
+        }
+    }
+
+    /// Related locations of a failing outcome, for builtins whose finding names other
+    /// resources (CT013: the first trail).
+    pub fn related(&self, path: &Path, cx: &Ctx<'_>) -> Vec<crate::finding::Label> {
+        match (self, path.target()) {
+            (Builtin::NoDuplicateManagementTrail, Some(id)) => duplicate_trails::related(id, cx),
+            _ => Vec::new(),
         }
     }
 }
