@@ -615,6 +615,41 @@ fn profiles_turn_on_their_rules_and_unknown_ones_are_errors() {
 }
 
 #[test]
+fn duplicate_trails_are_compared_within_one_template_only() {
+    let trail = |name: &str| {
+        format!(
+            "  {name}:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: logs\n      IsMultiRegionTrail: true\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Two templates may deploy to two accounts: not compared.
+    std::fs::write(dir.path().join("a.yaml"), format!("Resources:\n{}", trail("A"))).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), format!("Resources:\n{}", trail("B"))).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--select", "CT013", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["findings"].as_array().unwrap().len(), 0, "{}", stdout(&o));
+    // One template deploys to one account and region: the second trail is a charged copy, and
+    // the finding names the first.
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("Resources:\n{}{}", trail("B"), trail("C")),
+    )
+    .unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--select", "CT013", "--format", "json", "."]);
+    let v = json(&o);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert_eq!(findings[0]["resource"], "C", "{v}");
+    assert!(findings[0]["message"].as_str().unwrap().contains("trail `B`"), "{v}");
+    assert!(
+        findings[0]["related"]
+            .to_string()
+            .contains("trail `B` records these management events first"),
+        "{v}"
+    );
+}
+
+#[test]
 fn require_trail_turns_on_the_scan_rule() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.tf"), BAD_TRAIL).unwrap();
