@@ -181,15 +181,20 @@ pub fn run(args: impl IntoIterator<Item = String>, out: &mut dyn Write, err: &mu
             Ok(reg) => {
                 let _ = writeln!(
                     out,
-                    "{:<6} {:<40} {:<9} {:<8} TITLE",
-                    "CODE", "NAME", "SEVERITY", "DEFAULT"
+                    "{:<6} {:<40} {:<9} {:<8} {:<9} TITLE",
+                    "CODE", "NAME", "SEVERITY", "DEFAULT", "PROFILES"
                 );
                 for r in &reg.rules {
                     let default = if r.enabled { "on" } else { "off" };
+                    let profiles = if r.profiles.is_empty() {
+                        "-".to_string()
+                    } else {
+                        r.profiles.join(",")
+                    };
                     let _ = writeln!(
                         out,
-                        "{:<6} {:<40} {:<9} {:<8} {}",
-                        r.code, r.name, r.severity, default, r.title
+                        "{:<6} {:<40} {:<9} {:<8} {:<9} {}",
+                        r.code, r.name, r.severity, default, profiles, r.title
                     );
                 }
                 0
@@ -248,6 +253,12 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     for id in args.select.iter().chain(&args.ignore) {
         if registry.get(id).is_none() {
             let _ = writeln!(err, "error: unknown rule `{id}` (see `ctlint rules`)");
+            return 2;
+        }
+    }
+    for p in &args.profiles {
+        if let Some(e) = registry.unknown_profile(p) {
+            let _ = writeln!(err, "error: --profile {p}: {e} (see `ctlint rules`)");
             return 2;
         }
     }

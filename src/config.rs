@@ -148,7 +148,15 @@ pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Config, Diag
                 };
                 c.switches.push((key.to_string(), on));
             }
-            "profiles" => c.profiles = strings(v)?,
+            "profiles" => {
+                c.profiles = strings(v)?;
+                for (i, p) in c.profiles.iter().enumerate() {
+                    if let Some(e) = registry.unknown_profile(p) {
+                        let at = v.as_array().and_then(|a| a.get(i)).map_or(v.span, |n| n.span);
+                        return Err(err(at, e));
+                    }
+                }
+            }
             "select" => c.select = rules(v)?,
             "ignore" => c.ignore = rules(v)?,
             "exclude" => {
@@ -261,5 +269,18 @@ mod tests {
         let e = parse("ignore:\n  - CT001\n  - CT999\n", "c.yaml", &registry()).unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("CT999"));
+    }
+
+    #[test]
+    fn unknown_profiles_are_errors_with_lines() {
+        let e = parse("profiles:\n  - cis\n  - foo\n", "c.yaml", &registry()).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 5), "{e}");
+        assert!(e.message.contains("unknown profile `foo`; known: cis"), "{e}");
+        let e = parse("profiles: foo\n", "c.yaml", &registry()).unwrap_err();
+        assert_eq!(e.line, 1, "{e}");
+        assert_eq!(
+            parse("profiles: [cis]\n", "c.yaml", &registry()).unwrap().profiles,
+            ["cis"]
+        );
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::registry;
 use ctlint::finding::Verdict;
+use ctlint::model::Format;
 
 /// Rules built into a stage rather than evaluated on resources: CT000 (parsing) and CT900
 /// (suppression, tested in `tests/suppress.rs`).
@@ -22,17 +23,39 @@ fn lint_text(dir: &Path, file: &str, text: &str, code: &str) -> ctlint::Report {
 fn documented_examples_behave_as_documented() {
     let mut problems = Vec::new();
     for rule in registry().rules.iter().filter(|r| !BUILT_IN.contains(&r.code.as_str())) {
-        for (format, docs, file) in [
-            ("terraform", &rule.docs.terraform, "main.tf"),
-            ("cloudformation", &rule.docs.cloudformation, "template.yaml"),
+        for (format, model_format, docs, file) in [
+            ("terraform", Format::Terraform, &rule.docs.terraform, "main.tf"),
+            (
+                "cloudformation",
+                Format::CloudFormation,
+                &rule.docs.cloudformation,
+                "template.yaml",
+            ),
         ] {
             let Some(d) = docs else {
                 problems.push(format!("{}: no [docs.{format}]", rule.code));
                 continue;
             };
+            // A rule that does not apply to a format (`formats`) has no bad example there, and
+            // may have no good one; its docs say why, and an example given must not fire.
+            let applies = rule.applies_to(model_format);
+            if !applies && d.bad.is_some() {
+                problems.push(format!(
+                    "{}: a {format} bad example, but the rule does not apply to {format}",
+                    rule.code
+                ));
+            }
+            if !applies && d.fix.trim().is_empty() {
+                problems.push(format!(
+                    "{}: no {format} fix saying why the rule does not apply",
+                    rule.code
+                ));
+            }
             for (kind, example) in [("bad", &d.bad), ("good", &d.good)] {
                 let Some(text) = example else {
-                    problems.push(format!("{}: no {format} {kind} example", rule.code));
+                    if applies {
+                        problems.push(format!("{}: no {format} {kind} example", rule.code));
+                    }
                     continue;
                 };
                 let dir = tempfile::tempdir().unwrap();
@@ -83,6 +106,12 @@ fn every_rule_has_fixtures_in_both_formats() {
             ("good", &[".yaml", ".json"]),
             ("bad", &[".yaml", ".json"]),
         ] {
+            // A rule that does not apply to CloudFormation cannot fail there: its `good`
+            // templates show that it is not applicable.
+            let cfn = exts.contains(&".yaml");
+            if kind == "bad" && cfn && !rule.applies_to(Format::CloudFormation) {
+                continue;
+            }
             if !names
                 .iter()
                 .any(|n| n.starts_with(kind) && exts.iter().any(|e| n.ends_with(e)))

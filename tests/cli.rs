@@ -443,6 +443,9 @@ fn baselines_hide_what_they_record_and_list_what_went_stale() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.tf"), BAD_TRAIL).unwrap();
     std::fs::write(dir.path().join("ok.tf"), GOOD_TRAIL).unwrap();
+    // The two trails of this module duplicate each other's management events (CT013), which
+    // stops when the bad one stops logging below; this test is about one other stale entry.
+    std::fs::write(dir.path().join(".ctlint.yaml"), "ignore: [CT013]\n").unwrap();
 
     // Writing records every live finding and passes.
     let o = ctlint_in(
@@ -577,6 +580,73 @@ fn sarif_uris_are_repository_relative_from_a_subdirectory() {
     // Other formats keep paths relative to the working directory (docs/output-formats.md#paths).
     let o = ctlint_in(&infra, &["check", "--format", "json", "."]);
     assert_eq!(json(&o)["findings"][0]["location"]["file"], "main.tf");
+}
+
+#[test]
+fn profiles_turn_on_their_rules_and_unknown_ones_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), BAD_TRAIL).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "--profile", "cis", "."]);
+    assert!(stdout(&o).contains("CT010 no-compliant-trail"), "{}", stdout(&o));
+    let o = ctlint_in(dir.path(), &["check", "--profile", "foo", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--profile foo: unknown profile `foo`; known: cis"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join(".ctlint.yaml"), "fail_on: high\nprofiles: [cis, foo]\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(".ctlint.yaml:2:17: unknown profile `foo`"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join(".ctlint.yaml"), "profiles: [cis]\n").unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert!(stdout(&o).contains("CT010 no-compliant-trail"), "{}", stdout(&o));
+    // `ctlint rules` names each rule's profiles.
+    let o = ctlint(&["rules"]);
+    let out = stdout(&o);
+    assert!(out.lines().next().unwrap().contains("PROFILES"), "{out}");
+    let ct010 = out.lines().find(|l| l.starts_with("CT010")).unwrap();
+    assert!(ct010.contains(" cis "), "{ct010}");
+}
+
+#[test]
+fn duplicate_trails_are_compared_within_one_template_only() {
+    let trail = |name: &str| {
+        format!(
+            "  {name}:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: logs\n      IsMultiRegionTrail: true\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Two templates may deploy to two accounts: not compared.
+    std::fs::write(dir.path().join("a.yaml"), format!("Resources:\n{}", trail("A"))).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), format!("Resources:\n{}", trail("B"))).unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--select", "CT013", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["findings"].as_array().unwrap().len(), 0, "{}", stdout(&o));
+    // One template deploys to one account and region: the second trail is a charged copy, and
+    // the finding names the first.
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("Resources:\n{}{}", trail("B"), trail("C")),
+    )
+    .unwrap();
+    let o = ctlint_in(dir.path(), &["check", "--select", "CT013", "--format", "json", "."]);
+    let v = json(&o);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert_eq!(findings[0]["resource"], "C", "{v}");
+    assert!(findings[0]["message"].as_str().unwrap().contains("trail `B`"), "{v}");
+    assert!(
+        findings[0]["related"]
+            .to_string()
+            .contains("trail `B` records these management events first"),
+        "{v}"
+    );
 }
 
 #[test]

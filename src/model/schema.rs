@@ -259,6 +259,13 @@ pub const TRAIL: &[Field] = &[
         "advanced event selectors",
     ),
     f(
+        "provider",
+        "provider",
+        "",
+        Ty::Str,
+        "Terraform `provider` meta-argument: another provider configuration (CT013)",
+    ),
+    f(
         "insight_selectors",
         "insight_selector",
         "InsightSelectors",

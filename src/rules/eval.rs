@@ -242,6 +242,9 @@ pub(super) fn evaluate_target(
 ) -> (Verdict, Option<Finding>) {
     let id = path.target().expect("a path has a target");
     let target = &cx.model.resources[id];
+    if !a.rule.applies_to(target.format) {
+        return (Verdict::NotApplicable, None);
+    }
     let mut when_unknown: Option<Outcome> = None;
     for w in &a.rule.when {
         let o = run_check(w, target, path, cx);
@@ -334,6 +337,9 @@ pub(super) fn evaluate_target(
     // Later failures at the same place join the primary label; elsewhere, they are related.
     let mut label_text = label_text;
     let mut labels = related;
+    if let (Verdict::Fail, Predicate::Builtin(b)) = (worst, &check.expect) {
+        labels.extend(b.related(path, cx));
+    }
     for (o, _) in picked {
         if o.span == first.span {
             label_text.push_str("; ");

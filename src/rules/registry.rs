@@ -88,6 +88,8 @@ pub struct Rule {
     pub profiles: Vec<String>,
     pub title: String,
     pub targets: Vec<Target>,
+    /// The formats it applies to (`formats`); empty: every format.
+    pub formats: Vec<crate::model::Format>,
     pub when: Vec<Check>,
     pub checks: Vec<Check>,
     /// For a `scan` rule: the trail rules one trail must pass, and where the list is written
@@ -153,6 +155,11 @@ impl Rule {
             || self.name.eq_ignore_ascii_case(id)
             || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
     }
+
+    /// Does the rule apply to resources read from `format` (its `formats`, or every format)?
+    pub fn applies_to(&self, format: crate::model::Format) -> bool {
+        self.formats.is_empty() || self.formats.contains(&format)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -161,6 +168,34 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The profiles some rule names (`cis`), sorted: the only names `--profile` and `profiles:`
+    /// accept.
+    pub fn profiles(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .rules
+            .iter()
+            .flat_map(|r| r.profiles.iter().map(String::as_str))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// An error for a profile name no rule knows, or none.
+    pub fn unknown_profile(&self, name: &str) -> Option<String> {
+        let known = self.profiles();
+        (!known.contains(&name)).then(|| {
+            format!(
+                "unknown profile `{name}`; known: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })
+    }
+
     /// The embedded catalogue, plus the rule files of `extra_dir`.
     pub fn load(extra_dir: Option<&Path>) -> Result<Registry, Diagnostic> {
         let mut rules = Vec::new();
@@ -531,6 +566,31 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
         Some(s) => Some(s.get_ref().clone()),
         None => None,
     };
+    let formats = match &spec.formats {
+        None => Vec::new(),
+        Some(list) => {
+            let mut out = Vec::new();
+            for f in list.get_ref() {
+                out.push(match f.as_str() {
+                    "terraform" => crate::model::Format::Terraform,
+                    "cloudformation" => crate::model::Format::CloudFormation,
+                    other => {
+                        return Err(at(
+                            Some(list.span()),
+                            format!("unknown format `{other}` in `formats`; known: terraform, cloudformation"),
+                        ));
+                    }
+                });
+            }
+            if out.is_empty() {
+                return Err(at(
+                    Some(list.span()),
+                    "`formats` lists at least one format (leave it out for every format)".into(),
+                ));
+            }
+            out
+        }
+    };
     Ok(Rule {
         code,
         name,
@@ -540,6 +600,7 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
         profiles: spec.profiles,
         title: spec.title,
         targets,
+        formats,
         when,
         checks,
         passes,
@@ -775,6 +836,24 @@ mod tests {
         let registry = Registry::load(None).unwrap();
         assert!(registry.is_switch("require_trail") && !registry.is_switch("require_trial"));
         assert_eq!(registry.param("min_retention_days").map(|p| p.default), Some(365.0));
+    }
+
+    #[test]
+    fn formats_name_known_formats() {
+        let body = |formats: &str| {
+            rule_with(&format!(
+                "{formats}target = \"trail\"\n[[check]]\nselect = \"$.name\"\nexpect = {{ present = true }}\n"
+            ))
+        };
+        let r = load_rule("x.toml", &body("formats = [\"terraform\"]\n")).unwrap();
+        assert!(r.applies_to(crate::model::Format::Terraform));
+        assert!(!r.applies_to(crate::model::Format::CloudFormation));
+        let all = load_rule("x.toml", &body("")).unwrap();
+        assert!(all.applies_to(crate::model::Format::CloudFormation));
+        let e = load_rule("x.toml", &body("formats = [\"pulumi\"]\n")).unwrap_err();
+        assert!(e.message.contains("unknown format `pulumi`"), "{e}");
+        let e = load_rule("x.toml", &body("formats = []\n")).unwrap_err();
+        assert!(e.message.contains("at least one format"), "{e}");
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub struct RuleFile {
     /// it), for requirements that depend on the resources on the way.
     #[serde(default)]
     pub per_path: bool,
+    /// The input formats the rule applies to (`terraform`, `cloudformation`); empty: every
+    /// format. A target from another format is not applicable (CT109: CloudFormation cannot set
+    /// MFA delete).
+    #[serde(default)]
+    pub formats: Option<Spanned<Vec<String>>>,
     pub title: String,
     pub target: Spanned<OneOrMany>,
     /// With `target = "scan"`: the trail rules one trail must pass for the scan to pass.

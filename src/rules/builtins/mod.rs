@@ -4,6 +4,9 @@
 
 mod action_resource;
 mod bucket_not_public;
+mod duplicate_trails;
+mod insights;
+mod lambda_data_events;
 mod log_retention;
 mod management_events;
 mod org_trail_policy_allows;
@@ -80,10 +83,17 @@ pub enum Builtin {
     /// `trail_key_usable`: CloudTrail can encrypt with the trail's key (on a trail: not an AWS
     /// managed key; on a key: symmetric encryption, enabled).
     TrailKeyUsable,
+    /// `insights_selected` (CT011): the trail selects both Insights types.
+    InsightsSelected,
+    /// `lambda_data_events_complete` (CT012): Lambda invocation data events for all functions.
+    LambdaDataEventsComplete,
+    /// `no_duplicate_management_trail` (CT013): no earlier trail of the same module or template
+    /// records the same management events in the same region.
+    NoDuplicateManagementTrail,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 12] = [
+    const NAMES: [&'static str; 15] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
@@ -96,6 +106,9 @@ impl Builtin {
         "role_grants_only",
         "policy_not_public",
         "trail_key_usable",
+        "insights_selected",
+        "lambda_data_events_complete",
+        "no_duplicate_management_trail",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -114,6 +127,14 @@ impl Builtin {
             "management_events_complete" => no_args(Builtin::ManagementEventsComplete),
             "s3_data_events_complete" => no_args(Builtin::S3DataEventsComplete),
             "trail_logs_retained" => no_args(Builtin::TrailLogsRetained),
+            "insights_selected" | "lambda_data_events_complete" | "no_duplicate_management_trail" => {
+                match kinds.iter().find(|k| **k != crate::model::Kind::Trail) {
+                    Some(k) => Err(format!("builtin `{name}` judges trails, not a {}", k.noun())),
+                    None if name == "insights_selected" => no_args(Builtin::InsightsSelected),
+                    None if name == "lambda_data_events_complete" => no_args(Builtin::LambdaDataEventsComplete),
+                    None => no_args(Builtin::NoDuplicateManagementTrail),
+                }
+            }
             "bucket_not_public" => match kinds.iter().find(|k| **k != crate::model::Kind::Bucket) {
                 Some(k) => Err(format!(
                     "builtin `bucket_not_public` judges buckets, not a {}",
@@ -189,6 +210,9 @@ impl Builtin {
             Builtin::RoleGrantsOnly(_) => Self::NAMES[9],
             Builtin::PolicyNotPublic(_) => Self::NAMES[10],
             Builtin::TrailKeyUsable => Self::NAMES[11],
+            Builtin::InsightsSelected => Self::NAMES[12],
+            Builtin::LambdaDataEventsComplete => Self::NAMES[13],
+            Builtin::NoDuplicateManagementTrail => Self::NAMES[14],
         }
     }
 
@@ -218,6 +242,20 @@ impl Builtin {
             Builtin::RoleGrantsOnly(q) => q.check(target, path, cx),
             Builtin::PolicyNotPublic(q) => q.check(target),
             Builtin::TrailKeyUsable => trail_key_usable::check(target, path, cx),
+            Builtin::InsightsSelected => insights::check(target, cx.sources),
+            Builtin::LambdaDataEventsComplete => lambda_data_events::check(target, cx.sources),
+            Builtin::NoDuplicateManagementTrail => {
+                duplicate_trails::check(target, path.target().expect("a path has a target"), cx)
+            }
+        }
+    }
+
+    /// Related locations of a failing outcome, for builtins whose finding names other
+    /// resources (CT013: the first trail).
+    pub fn related(&self, path: &Path, cx: &Ctx<'_>) -> Vec<crate::finding::Label> {
+        match (self, path.target()) {
+            (Builtin::NoDuplicateManagementTrail, Some(id)) => duplicate_trails::related(id, cx),
+            _ => Vec::new(),
         }
     }
 }

@@ -12,68 +12,108 @@
 //!   bucket) does not; an `eventName` condition that selects narrows it to some operations;
 //!   `readOnly` narrows it to reads or writes.
 
+//!
+//! The same reading serves `lambda_data_events_complete` (CT012) through [`DataKind`]: another
+//! resource type, another all-resources prefix, and which of reads and writes it has.
 use super::Outcome;
 use super::selectors::{Blame, Coverage, Selectors, condition, strings};
 use crate::model::{Part, Resource, Sym, Val};
 use crate::rules::describe;
 use crate::source::SourceMap;
 
-const S3_OBJECT: &str = "AWS::S3::Object";
+/// A kind of data event a trail must record for every resource of its type.
+pub struct DataKind {
+    /// The data resource type (`AWS::S3::Object`).
+    pub ty: &'static str,
+    /// The service of the all-resources ARN prefix (`arn:aws:s3`).
+    pub service: &'static str,
+    /// Further all-resources prefixes after the service (`:::` for `arn:aws:s3:::`).
+    pub suffixes: &'static [&'static str],
+    /// The resources, in the plural ("buckets").
+    pub plural: &'static str,
+    /// "S3 object-level events".
+    pub events: &'static str,
+    /// The resource type has read-only data events (S3 `GetObject`); when not (Lambda `Invoke`
+    /// is a write), recording writes is enough.
+    pub has_reads: bool,
+    /// What is missing: neither, no writes, no reads.
+    pub missing: [&'static str; 3],
+}
 
-const MISSING: [&str; 3] = [
-    "no S3 object-level read or write events are recorded for all buckets",
-    "S3 object-level write events are not recorded for all buckets",
-    "S3 object-level read events are not recorded for all buckets",
-];
+pub const S3: DataKind = DataKind {
+    ty: "AWS::S3::Object",
+    service: "s3",
+    suffixes: &[":::"],
+    plural: "buckets",
+    events: "S3 object-level events",
+    has_reads: true,
+    missing: [
+        "no S3 object-level read or write events are recorded for all buckets",
+        "S3 object-level write events are not recorded for all buckets",
+        "S3 object-level read events are not recorded for all buckets",
+    ],
+};
 
 pub fn check(trail: &Resource, sources: &SourceMap) -> Outcome {
+    check_kind(trail, sources, &S3)
+}
+
+pub fn check_kind(trail: &Resource, sources: &SourceMap, kind: &DataKind) -> Outcome {
     let selectors = match Selectors::of(trail) {
         Ok(s) => s,
         Err(unknown) => return unknown,
     };
     let mut cov = Coverage::default();
+    let none = format!("no event selector records {}", kind.events);
     let state = match selectors {
-        Selectors::None => "the trail has no event selectors, so it records management events only",
+        Selectors::None => "the trail has no event selectors, so it records management events only".to_string(),
         Selectors::Classic(list) => {
-            list.iter().for_each(|s| classic(s, &mut cov, sources));
-            "no event selector records S3 object-level events"
+            list.iter().for_each(|s| classic(s, &mut cov, sources, kind));
+            none
         }
         Selectors::Advanced(list) => {
-            list.iter().for_each(|s| advanced(s, &mut cov, sources));
-            "no event selector records S3 object-level events"
+            list.iter().for_each(|s| advanced(s, &mut cov, sources, kind));
+            none
         }
     };
+    if !kind.has_reads && cov.write {
+        cov.read = true;
+    }
     let field = selectors.field();
     let fallback = Blame {
         span: trail.field(field).map_or(trail.header, |l| l.span),
-        state: state.into(),
+        state,
         attribute: field,
     };
-    cov.outcome(trail, fallback, false, MISSING)
+    cov.outcome(trail, fallback, false, kind.missing)
 }
 
-/// `arn:aws:s3`, `arn:aws:s3:::` (any partition, also "this partition"): every bucket.
-fn all_buckets(v: &Val) -> Option<bool> {
+/// `arn:aws:s3`, `arn:aws:s3:::` (any partition, also "this partition"): every resource.
+fn all_resources(v: &Val, kind: &DataKind) -> Option<bool> {
     if v.has_unknown() {
         return None;
     }
+    let fits = |rest: &str| {
+        rest.strip_prefix(kind.service)
+            .is_some_and(|after| after.is_empty() || kind.suffixes.contains(&after))
+    };
     if let Some(s) = v.as_str() {
         let rest = s.strip_prefix("arn:").and_then(|r| r.split_once(':'));
-        return Some(matches!(rest, Some((_, "s3" | "s3:::"))));
+        return Some(rest.is_some_and(|(_, rest)| fits(rest)));
     }
     let text = v.text()?;
     Some(matches!(
         text.as_ref().0.as_slice(),
         [Part::Lit(a), Part::Sym(Sym::Partition), Part::Lit(b)]
-            if a == "arn:" && (b == ":s3" || b == ":s3:::")
+            if a == "arn:" && b.strip_prefix(':').is_some_and(fits)
     ))
 }
 
-fn classic(s: &Val, cov: &mut Coverage, sources: &SourceMap) {
+fn classic(s: &Val, cov: &mut Coverage, sources: &SourceMap, kind: &DataKind) {
     for r in s.get("data_resources").and_then(Val::as_list).unwrap_or(&[]) {
         let ty = r.get("type");
         match ty.and_then(Val::as_str) {
-            Some(S3_OBJECT) => {}
+            Some(t) if t == kind.ty => {}
             Some(_) => continue,
             None => {
                 cov.unknown(ty, r, "type", sources);
@@ -87,7 +127,7 @@ fn classic(s: &Val, cov: &mut Coverage, sources: &SourceMap) {
         }
         let mut all = false;
         for v in values.and_then(Val::as_list).unwrap_or(&[]) {
-            match all_buckets(v) {
+            match all_resources(v, kind) {
                 Some(found) => all |= found,
                 None => cov.unknown(Some(v), r, "values", sources),
             }
@@ -98,8 +138,10 @@ fn classic(s: &Val, cov: &mut Coverage, sources: &SourceMap) {
             cov.blame(
                 values.map_or(r.span, |v| v.span),
                 format!(
-                    "{}, which names buckets rather than all of them (`arn:aws:s3`)",
-                    describe::state(values, "values", sources)
+                    "{}, which names {} rather than all of them (`arn:aws:{}`)",
+                    describe::state(values, "values", sources),
+                    kind.plural,
+                    kind.service
                 ),
                 "event_selectors.data_resources.values",
             );
@@ -107,7 +149,7 @@ fn classic(s: &Val, cov: &mut Coverage, sources: &SourceMap) {
     }
 }
 
-fn advanced(s: &Val, cov: &mut Coverage, sources: &SourceMap) {
+fn advanced(s: &Val, cov: &mut Coverage, sources: &SourceMap, kind: &DataKind) {
     let (Some(category), Some(ty)) = (condition(s, "eventCategory"), condition(s, "resources.type")) else {
         return;
     };
@@ -117,12 +159,12 @@ fn advanced(s: &Val, cov: &mut Coverage, sources: &SourceMap) {
     {
         return cov.unknown(u.get("equals"), s, "equals", sources);
     }
-    if !strings(category, "equals").iter().any(|c| c == "Data") || !strings(ty, "equals").iter().any(|t| t == S3_OBJECT)
-    {
+    if !strings(category, "equals").iter().any(|c| c == "Data") || !strings(ty, "equals").iter().any(|t| t == kind.ty) {
         return;
     }
     // Selecting conditions narrow the selector; excluding ones (`not_…`) leave the rest.
-    let narrowing = [("resources.ARN", "some buckets"), ("eventName", "some operations")]
+    let some = format!("some {}", kind.plural);
+    let narrowing = [("resources.ARN", some.as_str()), ("eventName", "some operations")]
         .into_iter()
         .find_map(|(field, what)| {
             let f = condition(s, field)?;
