@@ -140,6 +140,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         Role::Target
     };
     let mut missing: HashMap<PathBuf, String> = HashMap::new();
+    let mut installed: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
     let mut callees: Vec<Vec<usize>> = vec![Vec::new(); parsed.len()];
     let mut frontier: Vec<usize> = (0..parsed.len()).collect();
     while !frontier.is_empty() {
@@ -147,10 +148,19 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         for &g in &frontier {
             let Some(dir) = group_dir(&parsed[g]) else { continue };
             let bodies = adapt::terraform_bodies(&scope_files(&parsed[g]));
+            let mut remote = false;
             for source in adapt::terraform::module_sources(&bodies) {
-                if let Some(callee) = adapt::terraform::local_source(&dir, &source) {
-                    wanted.push((g, callee));
+                match adapt::terraform::local_source(&dir, &source) {
+                    Some(callee) => wanted.push((g, callee)),
+                    None => remote = true,
                 }
+            }
+            // Registry and git modules, where `terraform init` put them (when this directory is
+            // used as a root module).
+            if remote && !installed.contains_key(&dir) {
+                let found = adapt::terraform::installed_modules(&dir);
+                wanted.extend(found.values().map(|d| (g, d.clone())));
+                installed.insert(dir.clone(), found);
             }
         }
         let first_new = groups.len();
@@ -244,6 +254,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
     let mut modules = adapt::terraform::Modules {
         dirs: HashMap::new(),
         missing,
+        installed,
     };
     let files_of: Vec<ScopeFiles<'_>> = parsed.iter().map(|p| scope_files(p)).collect();
     for (g, files) in files_of.iter().enumerate() {

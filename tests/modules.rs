@@ -32,6 +32,7 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("cycle", "cycle", &["CT000", "CT001"]),
     ("repo", "repo/examples/simple", &["CT001"]),
     ("repo", "repo", &["CT001"]),
+    ("registry", "registry", &["CT000", "CT001"]),
 ];
 
 #[test]
@@ -100,4 +101,24 @@ fn module_findings_render() {
         "modules_json",
         ctlint::report::render(&report, ctlint::report::Format::Json, Default::default())
     );
+}
+
+/// `ctlint check .` in a module's example, as a user would run it: the module at `../..` is
+/// read and its instance's findings are reported at the example's argument.
+#[test]
+fn check_in_an_example_directory_reports_the_module_instance() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctlint"))
+        .args(["check", ".", "--select", "CT001", "--format", "compact"])
+        .current_dir(format!("{DIR}/repo/examples/simple"))
+        .output()
+        .expect("ctlint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("main.tf:3:"), "{stdout}");
+    assert!(stdout.contains("CT001"), "{stdout}");
 }

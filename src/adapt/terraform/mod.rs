@@ -59,11 +59,40 @@ pub struct Modules<'a> {
     pub dirs: HashMap<PathBuf, Vec<Body<'a>>>,
     /// Directories that were called but not read, and why.
     pub missing: HashMap<PathBuf, String>,
+    /// Where `terraform init` put the modules of a root module (its directory): by module key
+    /// (`trail`, `baseline.trail`), from `.terraform/modules/modules.json`.
+    pub installed: HashMap<PathBuf, HashMap<String, PathBuf>>,
+}
+
+/// The module directories `terraform init` recorded in `<root>/.terraform/modules/modules.json`,
+/// by key, as paths from the current directory (`Dir` is relative to the root module).
+pub fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
+    let path = root.join(".terraform").join("modules").join("modules.json");
+    let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+    let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+        return HashMap::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return HashMap::new();
+    };
+    json.get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let key = m.get("Key")?.as_str()?;
+            let dir = m.get("Dir")?.as_str()?;
+            (!key.is_empty() && !Path::new(dir).is_absolute())
+                .then(|| (key.to_string(), crate::source::normalize(&root.join(dir))))
+        })
+        .collect()
 }
 
 /// What the module instances of one root module share.
 pub struct Tree<'a> {
     pub modules: &'a Modules<'a>,
+    /// The root module's directory.
+    pub root: PathBuf,
     pub unread: RefCell<Vec<UnreadModule>>,
     /// How many more module instances may be created (a module calling itself twice per level
     /// doubles them).
@@ -108,6 +137,7 @@ pub fn adapt_module<'a>(
 ) -> (Vec<Resource>, Option<String>, Vec<UnreadModule>) {
     let tree = Rc::new(Tree {
         modules,
+        root: crate::source::normalize(dir),
         unread: RefCell::new(Vec::new()),
         budget: Cell::new(MAX_INSTANCES),
     });
@@ -232,10 +262,28 @@ fn create_instance<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, Stri
         return unread("its `source` is not a known string".into());
     }
     let parent_dir = parent.module_dir.clone().unwrap_or_default();
-    let Some(dir) = local_source(&parent_dir, &source) else {
-        return unread(format!(
-            "`{source}` is not a local path (`./`, `../`); registry, git and other sources are not read"
-        ));
+    let key: Vec<&str> = parent.module_path.iter().map(String::as_str).chain([name]).collect();
+    let key = key.join(".");
+    let installed = || {
+        tree.modules
+            .installed
+            .get(&tree.root)
+            .and_then(|m| m.get(&key))
+            .cloned()
+    };
+    let Some(dir) = local_source(&parent_dir, &source).or_else(installed) else {
+        let json = tree.root.join(".terraform/modules/modules.json");
+        let json = json.display();
+        let listed = tree.modules.installed.get(&tree.root).is_some_and(|m| !m.is_empty());
+        return unread(if listed {
+            format!(
+                "`{source}` is not a local path (`./`, `../`) and `{json}` has no entry `{key}` (run `terraform init`)"
+            )
+        } else {
+            format!(
+                "`{source}` is not a local path (`./`, `../`) and there is no `{json}` saying where `terraform init` put it"
+            )
+        });
     };
     if parent.chain.contains(&dir) {
         return record(
