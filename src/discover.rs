@@ -150,7 +150,7 @@ pub struct Discovered {
 }
 
 /// The `.tf` and `.tf.json` files directly in `dir`, sorted.
-fn module_files(dir: &Path) -> Vec<PathBuf> {
+pub fn module_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };

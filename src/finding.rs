@@ -190,7 +190,33 @@ impl Finding {
     /// Is this a file that could not be read (CT000) rather than a rule's verdict? Such findings
     /// are also listed as errors, are never baselined nor suppressed, and set exit code 2.
     pub fn is_parse_error(&self) -> bool {
-        self.code == PARSE_ERROR
+        self.code == PARSE_ERROR && self.verdict == Verdict::Fail
+    }
+
+    /// An unknown CT000 finding: a Terraform module call whose source is not read, so what it
+    /// defines is not checked.
+    pub fn unread_module(name: &str, severity: Severity, file: String, m: &crate::model::UnreadModule) -> Finding {
+        Finding {
+            code: PARSE_ERROR.into(),
+            name: name.into(),
+            severity,
+            verdict: Verdict::Unknown,
+            message: format!(
+                "{} (source `{}`) is not read, so what it defines is not checked: {}",
+                m.call, m.source, m.reason
+            ),
+            fingerprint: Finding::fingerprint_of(PARSE_ERROR, &file, &m.call, "source"),
+            resource: m.call.clone(),
+            primary: Label::new(m.span, format!("module source not read: {}", m.reason)),
+            related: Vec::new(),
+            help: Some(
+                "make the source readable: a local path inside the repository, or run `terraform init` for registry and git sources"
+                    .into(),
+            ),
+            attribute: "source".into(),
+            suppressed: None,
+            target: Some(m.span),
+        }
     }
 
     /// Compute the fingerprint from rule, file, resource address and attribute path: never from

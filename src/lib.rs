@@ -108,6 +108,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
         registry,
     };
     let (mut findings, tally) = rules::run(&active, registry, &model, &sources, &settings);
+    findings.extend(scan::unread_module_findings(&model, &sources, registry, &active));
     // The model can be large; freeing it is not on the critical path.
     rayon::spawn(move || drop(model));
     findings.extend(outcomes.findings);

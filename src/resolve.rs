@@ -236,7 +236,7 @@ impl<'m> Resolver<'m> {
                     };
                 }
             }
-            if a.target.starts_with("data.") {
+            if a.target.starts_with("data.") || a.target.contains(".data.") {
                 return Link::External(format!("{}.{}", a.target, a.attr));
             }
         }

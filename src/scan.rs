@@ -16,7 +16,7 @@ use crate::adapt::{self, AdaptOptions, ScopeFiles};
 use crate::discover::{Input, Role, is_terraform};
 use crate::finding::{Finding, PARSE_ERROR};
 use crate::load::{self, Parsed};
-use crate::model::{Model, Resource, Scope, ScopeId};
+use crate::model::{Model, ScopeId};
 use crate::parse::ParseError;
 use crate::rules::Registry;
 use crate::rules::eval::Active;
@@ -52,66 +52,262 @@ pub struct Scanned {
     pub model: Model,
 }
 
-type ScopeResult = (
-    Vec<(usize, SourceFile, Status, Vec<Directive>)>,
-    Option<(Scope, Vec<Resource>)>,
-);
+type ParsedFile = (usize, SourceFile, Parsed, Vec<Directive>);
+
+fn parse_group(members: &[usize], inputs: &[Input], base: &Path, max_size: u64) -> Vec<ParsedFile> {
+    members
+        .par_iter()
+        .map(|&i| {
+            let (source, parsed) = load::read_and_parse(&inputs[i], FileId(i as u32), base, max_size);
+            let directives = suppress::collect(&source.text, FileId(i as u32), &parsed);
+            (i, source, parsed, directives)
+        })
+        .collect()
+}
+
+fn scope_files(parsed: &[ParsedFile]) -> ScopeFiles<'_> {
+    ScopeFiles {
+        files: parsed.iter().map(|(i, s, p, _)| (s, FileId(*i as u32), p)).collect(),
+    }
+}
+
+/// The directory of a Terraform group.
+fn group_dir(parsed: &[ParsedFile]) -> Option<PathBuf> {
+    let (_, source, _, _) = parsed.first()?;
+    is_terraform(&source.path).then(|| {
+        let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        crate::source::normalize(&dir)
+    })
+}
+
+/// Where module sources may be read from: the git repository holding `dir`, else `fallback`.
+fn repository_root(dir: &Path, fallback: &Path) -> PathBuf {
+    let canonical = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .unwrap_or_else(|_| dir.to_path_buf());
+    canonical
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map_or_else(|| fallback.to_path_buf(), Path::to_path_buf)
+}
+
+/// The deepest directory holding every input (canonical), where module sources may be read
+/// from when the scan is not in a git repository.
+fn common_root(inputs: &[Input]) -> PathBuf {
+    let mut root: Option<PathBuf> = None;
+    for i in inputs {
+        let dir = i
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let Ok(dir) = std::fs::canonicalize(dir) else { continue };
+        root = Some(match root {
+            None => dir,
+            Some(r) => r
+                .ancestors()
+                .find(|a| dir.starts_with(a))
+                .map(Path::to_path_buf)
+                .unwrap_or(r),
+        });
+    }
+    root.unwrap_or_default()
+}
 
 pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -> Scanned {
-    let groups = group(inputs.iter().map(|i| i.path.as_path()));
-    let results: Vec<ScopeResult> = groups
+    let mut inputs: Vec<Input> = inputs.to_vec();
+    let mut groups = group(inputs.iter().map(|i| i.path.as_path()));
+    let mut parsed: Vec<Vec<ParsedFile>> = groups
         .par_iter()
-        .enumerate()
-        .map(|(g, members)| {
-            let parsed: Vec<(usize, SourceFile, Parsed, Vec<Directive>)> = members
-                .par_iter()
-                .map(|&i| {
-                    let (source, parsed) = load::read_and_parse(&inputs[i], FileId(i as u32), base, max_size);
-                    let directives = suppress::collect(&source.text, FileId(i as u32), &parsed);
-                    (i, source, parsed, directives)
-                })
-                .collect();
-            let files = ScopeFiles {
-                files: parsed.iter().map(|(i, s, p, _)| (s, FileId(*i as u32), p)).collect(),
-            };
-            let adapted = std::panic::catch_unwind(AssertUnwindSafe(|| adapt::adapt_scope(&files, g as ScopeId, opts)));
-            let mut failed_adapt = adapted.is_err();
-            let scope = adapted.unwrap_or(None);
-            let statuses = parsed
-                .into_iter()
-                .map(|(i, source, p, directives)| {
-                    let status = match p {
-                        Parsed::Failed(e) => Status::Failed(e),
-                        Parsed::Ignored => Status::Ignored,
-                        Parsed::Plan(_) => Status::Plan,
-                        // An adapter panic is reported once, on the scope's first readable file.
-                        _ if failed_adapt => {
-                            failed_adapt = false;
-                            Status::Failed(ParseError::new(
-                                "internal error: reading this file's resources panicked (please report it)",
-                                Span::new(FileId(i as u32), 0, 0),
-                            ))
-                        }
-                        _ => Status::Read,
-                    };
-                    (i, source, status, directives)
-                })
-                .collect();
-            (statuses, scope)
-        })
+        .map(|members| parse_group(members, &inputs, base, max_size))
         .collect();
 
+    // Follow the local module calls to directories that were not among the inputs (an example
+    // calling `../..`), inside the repository only.
+    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    for (g, p) in parsed.iter().enumerate() {
+        if let Some(dir) = group_dir(p) {
+            by_dir.entry(dir).or_insert(g);
+        }
+    }
+    let fallback_root = common_root(&inputs);
+    let extra_role = if inputs.iter().any(|i| i.explicit) {
+        Role::Context
+    } else {
+        Role::Target
+    };
+    let mut missing: HashMap<PathBuf, String> = HashMap::new();
+    let mut installed: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); parsed.len()];
+    let mut frontier: Vec<usize> = (0..parsed.len()).collect();
+    while !frontier.is_empty() {
+        let mut wanted: Vec<(usize, PathBuf)> = Vec::new();
+        for &g in &frontier {
+            let Some(dir) = group_dir(&parsed[g]) else { continue };
+            let bodies = adapt::terraform_bodies(&scope_files(&parsed[g]));
+            let mut remote = false;
+            for source in adapt::terraform::module_sources(&bodies) {
+                match adapt::terraform::local_source(&dir, &source) {
+                    Some(callee) => wanted.push((g, callee)),
+                    None => remote = true,
+                }
+            }
+            // Registry and git modules, where `terraform init` put them (when this directory is
+            // used as a root module).
+            if remote && !installed.contains_key(&dir) {
+                let found = adapt::terraform::installed_modules(&dir);
+                wanted.extend(found.values().map(|d| (g, d.clone())));
+                installed.insert(dir.clone(), found);
+            }
+        }
+        let first_new = groups.len();
+        for (caller, callee) in wanted {
+            if let Some(&g) = by_dir.get(&callee) {
+                callees[caller].push(g);
+                continue;
+            }
+            if missing.contains_key(&callee) {
+                continue;
+            }
+            let caller_dir = group_dir(&parsed[caller]).unwrap_or_default();
+            let root = repository_root(&caller_dir, &fallback_root);
+            let shown = crate::source::display_path(&callee, base);
+            let listed = if callee.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                callee.as_path()
+            };
+            let files = match std::fs::canonicalize(listed) {
+                Err(e) => Err(format!("`{shown}` cannot be read: {e}")),
+                Ok(c) if !c.starts_with(&root) => Err(format!(
+                    "`{shown}` is outside the repository being scanned (`{}`) and is not read",
+                    root.display()
+                )),
+                Ok(c) if !c.is_dir() => Err(format!("`{shown}` is not a directory")),
+                Ok(_) => {
+                    let files = crate::discover::module_files(listed);
+                    if files.is_empty() {
+                        Err(format!("`{shown}` holds no Terraform files"))
+                    } else {
+                        Ok(files)
+                    }
+                }
+            };
+            match files {
+                Err(why) => {
+                    missing.insert(callee, why);
+                }
+                Ok(files) => {
+                    let members: Vec<usize> = (inputs.len()..inputs.len() + files.len()).collect();
+                    inputs.extend(files.into_iter().map(|path| Input {
+                        path,
+                        role: extra_role,
+                        explicit: false,
+                    }));
+                    let g = groups.len();
+                    groups.push(members);
+                    callees.push(Vec::new());
+                    by_dir.insert(callee, g);
+                    callees[caller].push(g);
+                }
+            }
+        }
+        let new: Vec<Vec<ParsedFile>> = groups[first_new..]
+            .par_iter()
+            .map(|members| parse_group(members, &inputs, base, max_size))
+            .collect();
+        parsed.extend(new);
+        frontier = (first_new..groups.len()).collect();
+    }
+
+    // Roots: the groups nobody calls, then, in order, any module left unreached (a cycle).
+    let mut called = vec![false; parsed.len()];
+    for c in callees.iter().flatten() {
+        called[*c] = true;
+    }
+    let mut reached = vec![false; parsed.len()];
+    let mut roots = vec![false; parsed.len()];
+    let reach = |g: usize, reached: &mut Vec<bool>| {
+        let mut stack = vec![g];
+        while let Some(x) = stack.pop() {
+            if !std::mem::replace(&mut reached[x], true) {
+                stack.extend(callees[x].iter().copied());
+            }
+        }
+    };
+    for g in 0..parsed.len() {
+        if !called[g] {
+            roots[g] = true;
+            reach(g, &mut reached);
+        }
+    }
+    for g in 0..parsed.len() {
+        if !reached[g] {
+            roots[g] = true;
+            reach(g, &mut reached);
+        }
+    }
+
+    let mut modules = adapt::terraform::Modules {
+        dirs: HashMap::new(),
+        missing,
+        installed,
+    };
+    let files_of: Vec<ScopeFiles<'_>> = parsed.iter().map(|p| scope_files(p)).collect();
+    for (g, files) in files_of.iter().enumerate() {
+        if let Some(dir) = group_dir(&parsed[g]) {
+            modules
+                .dirs
+                .entry(dir)
+                .or_insert_with(|| adapt::terraform_bodies(files));
+        }
+    }
+    let modules = &modules;
+    let adapted: Vec<(Option<adapt::Adapted>, bool)> = files_of
+        .par_iter()
+        .enumerate()
+        .map(|(g, files)| {
+            if !roots[g] {
+                return (None, false);
+            }
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                adapt::adapt_scope(files, g as ScopeId, opts, modules)
+            }));
+            let failed = r.is_err();
+            (r.unwrap_or(None), failed)
+        })
+        .collect();
+    drop(files_of);
+
     let mut slots: Vec<Option<(SourceFile, Status, Vec<Directive>)>> = (0..inputs.len()).map(|_| None).collect();
-    let mut scopes = Vec::with_capacity(results.len());
-    for (statuses, scope) in results {
-        for (i, source, status, directives) in statuses {
+    let mut scopes = Vec::with_capacity(adapted.len());
+    for (group_files, (scope, failed)) in parsed.into_iter().zip(adapted) {
+        let mut failed_adapt = failed;
+        for (i, source, p, directives) in group_files {
+            let status = match p {
+                Parsed::Failed(e) => Status::Failed(e),
+                Parsed::Ignored => Status::Ignored,
+                Parsed::Plan(_) => Status::Plan,
+                // An adapter panic is reported once, on the scope's first readable file.
+                _ if failed_adapt => {
+                    failed_adapt = false;
+                    Status::Failed(ParseError::new(
+                        "internal error: reading this file's resources panicked (please report it)",
+                        Span::new(FileId(i as u32), 0, 0),
+                    ))
+                }
+                _ => Status::Read,
+            };
             slots[i] = Some((source, status, directives));
         }
         scopes.push(scope);
     }
     let mut sources = SourceMap::default();
     let mut files = Vec::with_capacity(inputs.len());
-    for (slot, input) in slots.into_iter().zip(inputs) {
+    for (slot, input) in slots.into_iter().zip(&inputs) {
         let (source, status, directives) = slot.expect("every input belongs to one scope");
         let id = sources.add(source);
         files.push(FileStatus {
@@ -183,6 +379,33 @@ pub fn file_outcomes(
         }
     }
     out
+}
+
+/// An unknown CT000 finding on every module call whose source was not read (once per call).
+pub fn unread_module_findings(
+    model: &Model,
+    sources: &SourceMap,
+    registry: &Registry,
+    active: &[Active<'_>],
+) -> Vec<Finding> {
+    let (name, severity) = match active.iter().find(|a| a.rule.code == PARSE_ERROR) {
+        Some(a) => (a.rule.name.as_str(), a.severity),
+        None => registry
+            .get(PARSE_ERROR)
+            .map_or(("parse-error", crate::finding::Severity::High), |r| {
+                (r.name.as_str(), r.severity)
+            }),
+    };
+    let mut seen = std::collections::HashSet::new();
+    model
+        .unread_modules
+        .iter()
+        .filter(|m| seen.insert(m.span))
+        .map(|m| {
+            let file = sources.get(m.span.file).display.clone();
+            Finding::unread_module(name, severity, file, m)
+        })
+        .collect()
 }
 
 /// Scopes of files, before reading: Terraform files by directory, anything else alone (indices

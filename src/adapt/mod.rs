@@ -30,33 +30,35 @@ pub struct AdaptOptions {
 /// The parsed files of one scope: a Terraform module (its directory's files), or one template or
 /// policy document. Files of other kinds in the list are ignored.
 pub struct ScopeFiles<'a> {
+    /// `(source, id, parsed)` of each file.
     pub files: Vec<(&'a SourceFile, FileId, &'a Parsed)>,
 }
 
-/// Adapt one scope; `None` when none of its files is Terraform, CloudFormation or a policy.
-pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) -> Option<(Scope, Vec<Resource>)> {
+/// What one scope adapts to: its resources and the Terraform module calls it could not read.
+pub type Adapted = (Scope, Vec<Resource>, Vec<crate::model::UnreadModule>);
+
+/// Adapt one scope; `None` when none of its files is Terraform, CloudFormation or a policy. A
+/// Terraform scope is a root module: `modules` holds the directories its calls may instantiate.
+pub fn adapt_scope<'a>(
+    input: &ScopeFiles<'a>,
+    scope: ScopeId,
+    opts: &AdaptOptions,
+    modules: &'a terraform::Modules<'a>,
+) -> Option<Adapted> {
     fn src(file: &SourceFile, id: FileId) -> Src<'_> {
         Src {
             file: id,
             text: &file.text,
         }
     }
-    let bodies: Vec<Body<'_>> = input
-        .files
-        .iter()
-        .filter_map(|(file, id, parsed)| match parsed {
-            Parsed::TerraformHcl(b) => Some(Body::Hcl(b, src(file, *id))),
-            Parsed::TerraformJson(n) => Some(Body::Json(n, src(file, *id))),
-            _ => None,
-        })
-        .collect();
+    let bodies = terraform_bodies(input);
     if !bodies.is_empty() {
         let (first, _, _) = input.files[0];
         let dir = first.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
         // Values given on the command line win over the files Terraform loads by itself.
         let mut vars = terraform::auto_tfvars(&dir);
         vars.extend(opts.tf_vars.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let (resources, region) = terraform::adapt_module(&bodies, scope, &vars, &dir);
+        let (resources, region, unread) = terraform::adapt_module(&bodies, scope, &vars, &dir, modules);
         let origin = crate::source::display_path(&dir, std::path::Path::new(""));
         return Some((
             Scope {
@@ -65,6 +67,7 @@ pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) 
                 region,
             },
             resources,
+            unread,
         ));
     }
     input.files.iter().find_map(|(file, id, parsed)| {
@@ -86,19 +89,40 @@ pub fn adapt_scope(input: &ScopeFiles<'_>, scope: ScopeId, opts: &AdaptOptions) 
                 region: None,
             },
             resources,
+            Vec::new(),
         ))
     })
 }
 
+/// The Terraform files of a scope as bodies.
+pub fn terraform_bodies<'a>(input: &ScopeFiles<'a>) -> Vec<Body<'a>> {
+    fn src(file: &SourceFile, id: FileId) -> Src<'_> {
+        Src {
+            file: id,
+            text: &file.text,
+        }
+    }
+    input
+        .files
+        .iter()
+        .filter_map(|(file, id, parsed)| match parsed {
+            Parsed::TerraformHcl(b) => Some(Body::Hcl(b, src(file, *id))),
+            Parsed::TerraformJson(n) => Some(Body::Json(n, src(file, *id))),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Put scopes together into a model; scope ids are positions, so scopes without resources keep
 /// a placeholder.
-pub fn assemble(results: Vec<Option<(Scope, Vec<Resource>)>>) -> Model {
+pub fn assemble(results: Vec<Option<Adapted>>) -> Model {
     let mut model = Model::default();
     for r in results {
         match r {
-            Some((scope, resources)) => {
+            Some((scope, resources, unread)) => {
                 model.scopes.push(scope);
                 model.resources.extend(resources);
+                model.unread_modules.extend(unread);
             }
             None => model.scopes.push(Scope {
                 format: Format::PolicyJson,

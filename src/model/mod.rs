@@ -107,6 +107,22 @@ pub struct Resource {
     pub header: Span,
     /// The fields listed in [`schema::fields`] for this kind, as a [`V::Map`].
     pub fields: Val,
+    /// The name references use in its scope: the address without the instance key
+    /// (`aws_s3_bucket.logs`, `module.trail.aws_s3_bucket.logs`, a logical ID).
+    pub name: String,
+    /// The Terraform module instance it belongs to, when not the root module.
+    pub instance: Option<std::sync::Arc<Instance>>,
+}
+
+/// Where a Terraform module instance comes from, for the locations of its findings.
+#[derive(Debug, Clone, Default)]
+pub struct Instance {
+    /// The `module` blocks that lead to it from the root module, outermost first, with their
+    /// addresses (`module.baseline`, `module.baseline.module.trail`).
+    pub calls: Vec<(Span, String)>,
+    /// Values that came in through a module argument: the argument's value in the caller, the
+    /// place in the module that uses it, and what it is (`argument `multi_region` of module.trail`).
+    pub args: Vec<(Span, Span, String)>,
 }
 
 impl Resource {
@@ -118,10 +134,19 @@ impl Resource {
         scope: ScopeId,
         header: Span,
     ) -> Resource {
+        let mut name = String::new();
+        for m in &address.module {
+            name.push_str("module.");
+            name.push_str(m);
+            name.push('.');
+        }
+        name.push_str(&address.local);
         Resource {
             kind,
             format,
             type_name: type_name.to_string(),
+            name,
+            instance: None,
             address,
             scope,
             header,
@@ -137,10 +162,10 @@ impl Resource {
         self.header.file
     }
 
-    /// The local name other resources use to reference this one in its scope:
-    /// `aws_s3_bucket.logs` or the logical ID.
+    /// The name other resources use to reference this one in its scope: `aws_s3_bucket.logs`
+    /// (`module.trail.aws_s3_bucket.logs` inside a module instance) or the logical ID.
     pub fn local_name(&self) -> &str {
-        &self.address.local
+        &self.name
     }
 }
 
@@ -238,6 +263,21 @@ pub struct Model {
     /// bucket's trails), in model order.
     pub incoming: std::collections::HashMap<(ResourceId, Edge), Vec<ResourceId>>,
     pub scopes: Vec<Scope>,
+    /// Terraform module calls that could not be read: what they define is not in the model.
+    pub unread_modules: Vec<UnreadModule>,
+}
+
+/// A `module` block whose source ctlint could not read.
+#[derive(Debug, Clone)]
+pub struct UnreadModule {
+    /// The block's header.
+    pub span: Span,
+    /// `module.trail`, `module.baseline.module.trail`.
+    pub call: String,
+    pub source: String,
+    pub reason: String,
+    /// The call leads back to a module being instantiated: it defines nothing new.
+    pub cycle: bool,
 }
 
 impl Model {

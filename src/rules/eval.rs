@@ -372,7 +372,7 @@ fn finding(
     cx: &Ctx<'_>,
     target: &Resource,
     verdict: Verdict,
-    message: String,
+    mut message: String,
     primary: Label,
     related: Vec<Label>,
     help: Option<String>,
@@ -380,6 +380,7 @@ fn finding(
 ) -> Finding {
     let resource = target.address.to_string();
     let file = &cx.sources.get(target.file()).display;
+    let (primary, related) = module_locations(target, primary, related, &mut message);
     Finding {
         code: a.rule.code.clone(),
         name: a.rule.name.clone(),
@@ -395,6 +396,33 @@ fn finding(
         suppressed: None,
         target: Some(target.header),
     }
+}
+
+/// In a module instance: when the failing value came in through a module argument, the finding
+/// points at that argument in the caller and the place in the module that uses it is related;
+/// otherwise it points into the module, with the module calls leading there as related.
+fn module_locations(
+    target: &Resource,
+    mut primary: Label,
+    mut related: Vec<Label>,
+    message: &mut String,
+) -> (Label, Vec<Label>) {
+    let Some(instance) = &target.instance else {
+        return (primary, related);
+    };
+    if let Some((_, used, what)) = instance.args.iter().find(|(value, _, _)| *value == primary.span) {
+        primary.message.push_str(&format!(" (set by {what})"));
+        message.push_str(&format!(" (set by {what})"));
+        related.insert(0, Label::new(*used, format!("{} uses {what} here", target.address)));
+        return (primary, related);
+    }
+    for (span, call) in instance.calls.iter().rev() {
+        related.push(Label::new(
+            *span,
+            format!("`{}` is instantiated by {call} here", target.address),
+        ));
+    }
+    (primary, related)
 }
 
 /// Run one check (or `when`) on a target reached by `path`.

@@ -78,7 +78,12 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         .collect();
     // Closest first: fewest failures, then fewest unknowns; ties keep the model's order.
     judged.sort_by_key(|j| (j.failed.len(), j.unknown.len()));
-    let verdict = judged.first().map_or(Verdict::Fail, Judged::verdict);
+    let mut verdict = judged.first().map_or(Verdict::Fail, Judged::verdict);
+    // A compliant trail may be defined by a module that was not read.
+    let unread = cx.model.unread_modules.iter().find(|m| !m.cycle);
+    if verdict == Verdict::Fail && unread.is_some() {
+        verdict = Verdict::Unknown;
+    }
     if verdict == Verdict::Pass {
         tally.pass += 1;
         tally.evaluations.push(evaluation(a, verdict));
@@ -107,12 +112,28 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 tally.not_applicable += 1;
                 return (Vec::new(), tally);
             };
+            let at = unread.map_or(at, |m| m.span);
             (
                 format!("no CloudTrail trail is defined in the scanned files ({what})"),
                 Label::new(at, "no trail is defined in the scanned files"),
                 Vec::new(),
             )
         }
+    };
+    let (message, primary, mut related) = (message, primary, related);
+    if let Some(m) = unread {
+        let note = format!(
+            "a compliant trail may be defined by {} (source `{}`), which is not read: {}",
+            m.call, m.source, m.reason
+        );
+        related.push(Label::new(m.span, note.clone()));
+    }
+    let message = match unread {
+        Some(m) if verdict == Verdict::Unknown => format!(
+            "{message}; a compliant trail may be defined by {} (source `{}`), which is not read",
+            m.call, m.source
+        ),
+        _ => message,
     };
     if verdict == Verdict::Fail {
         tally.fail += 1;

@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, UnaryOperator};
@@ -33,8 +34,11 @@ const MAX_EVAL_DEPTH: u32 = 64;
 #[derive(Debug, Clone)]
 pub struct Variable<'a> {
     pub default: Option<Expr<'a>>,
-    /// A value given by the caller (tfvars, `--var`): wins over the default.
+    /// A value given by the caller (tfvars, `--var`, a module argument): wins over the default.
     pub value: Option<Val>,
+    /// Set when the value is a module argument: what it is (`argument `x` of module.y`). Its
+    /// value keeps pointing at the argument in the caller.
+    pub from_call: Option<String>,
 }
 
 /// Everything expressions of one module can refer to.
@@ -49,12 +53,32 @@ pub struct Ctx<'a> {
     /// The region of the default `aws` provider, when written literally.
     pub region: Option<String>,
     cache: RefCell<HashMap<String, Val>>,
-    active: RefCell<HashSet<String>>,
+    pub(super) active: RefCell<HashSet<String>>,
     depth: RefCell<u32>,
     /// Iterator variables of `dynamic` blocks and `for` expressions being evaluated.
     pub iterators: RefCell<Vec<(String, Val)>>,
     /// The module's directory: `file()` reads relative paths from there.
     pub module_dir: Option<std::path::PathBuf>,
+    /// Module call names from the root, outermost first (empty in the root module).
+    pub module_path: Vec<String>,
+    /// The `module` blocks of the module, by name, in source order.
+    pub calls: Vec<(&'a str, Block<'a>)>,
+    /// The `resource` blocks of the module.
+    pub resource_blocks: Vec<Block<'a>>,
+    /// The `provider` blocks.
+    pub providers: Vec<Block<'a>>,
+    /// The `output` blocks' values.
+    pub outputs: HashMap<&'a str, Expr<'a>>,
+    /// The module tree this module instance belongs to (absent outside a scan: tfvars).
+    pub tree: Option<Rc<super::Tree<'a>>>,
+    /// The `module` blocks leading here from the root, with their addresses.
+    pub call_chain: Vec<(Span, String)>,
+    /// The directories of this instance and its callers (cycles).
+    pub chain: Vec<std::path::PathBuf>,
+    /// Instantiated module calls, by name (`Err`: why not).
+    pub instances: RefCell<HashMap<String, Result<Rc<Ctx<'a>>, String>>>,
+    /// Module arguments used as they are: (the value in the caller, the use here, what).
+    pub trace: RefCell<Vec<(Span, Span, String)>>,
 }
 
 const TOO_DEEP: &str = "the template nests brackets too deeply to be evaluated";
@@ -162,7 +186,44 @@ impl<'a> Ctx<'a> {
             depth: RefCell::new(0),
             iterators: RefCell::new(Vec::new()),
             module_dir: None,
+            module_path: Vec::new(),
+            calls: Vec::new(),
+            resource_blocks: Vec::new(),
+            providers: Vec::new(),
+            outputs: HashMap::new(),
+            tree: None,
+            call_chain: Vec::new(),
+            chain: Vec::new(),
+            instances: RefCell::new(HashMap::new()),
+            trace: RefCell::new(Vec::new()),
         }
+    }
+
+    /// `module.a.module.b.` in a module instance, empty in the root module.
+    pub fn prefix(&self) -> String {
+        self.module_path.iter().map(|m| format!("module.{m}.")).collect()
+    }
+
+    /// The value of output `name` of this module instance.
+    fn output(&self, name: &str, src: Src<'_>, span: Span) -> Val {
+        let key = format!("#output.{name}");
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone().respan(span);
+        }
+        let Some(e) = self.outputs.get(name).copied() else {
+            return self.unknown(
+                src,
+                span,
+                format!("module `{}` has no output `{name}`", self.module_path.join(".")),
+            );
+        };
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return self.unknown(src, span, format!("output `{name}` refers to itself"));
+        }
+        let v = self.eval(e);
+        self.active.borrow_mut().remove(&key);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v.respan(span)
     }
 
     /// The region symbol or literal for this module.
@@ -513,7 +574,10 @@ impl<'a> Ctx<'a> {
                 let Some(name) = attr(0) else {
                     return self.unknown(src, span, "malformed variable reference");
                 };
-                let v = self.variable(name, src, span);
+                let (v, as_passed) = self.variable(name, src, span);
+                if as_passed && ops.len() == 1 {
+                    return v;
+                }
                 self.apply_ops(v, &ops[1..], src, base, span)
             }
             "local" => {
@@ -540,7 +604,25 @@ impl<'a> Ctx<'a> {
                 let v = self.data_attr(ty, name, field, span);
                 self.apply_ops(v, &ops[rest + 1..], src, base, span)
             }
-            "module" => self.unknown(src, span, "module outputs are not resolved yet"),
+            "module" => {
+                let Some(name) = attr(0) else {
+                    return self.unknown(src, span, "malformed module reference");
+                };
+                let Some(output) = attr(1) else {
+                    return self.unknown(
+                        src,
+                        span,
+                        "a whole module object or an instance of a module with `count`/`for_each` is not evaluated",
+                    );
+                };
+                match super::instantiate(self, name) {
+                    Ok(child) => {
+                        let v = child.output(output, src, span);
+                        self.apply_ops(v, &ops[2..], src, base, span)
+                    }
+                    Err(why) => self.unknown(src, span, why),
+                }
+            }
             "path" => match attr(0) {
                 Some("module" | "root") => Val::new(V::Str(".".into()), span),
                 _ => self.unknown(src, span, "path is not known"),
@@ -582,6 +664,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn symbol(&self, target: String, attr: String, span: Span) -> Val {
+        let target = if self.module_path.is_empty() {
+            target
+        } else {
+            format!("{}{target}", self.prefix())
+        };
         Val::new(
             V::Text(Text::sym(Sym::Attr(Box::new(AttrRef {
                 scope: self.scope,
@@ -637,21 +724,47 @@ impl<'a> Ctx<'a> {
         v.respan(span)
     }
 
-    fn variable(&self, name: &str, src: Src<'_>, span: Span) -> Val {
+    /// The value of `var.<name>`, and whether it is a module argument kept pointing at the
+    /// caller.
+    fn variable(&self, name: &str, src: Src<'_>, span: Span) -> (Val, bool) {
         let Some(var) = self.variables.get(name) else {
-            return self.unknown(src, span, format!("variable `{name}` is not declared in this module"));
+            return (
+                self.unknown(src, span, format!("variable `{name}` is not declared in this module")),
+                false,
+            );
         };
         if let Some(v) = &var.value {
-            return v.clone().respan(span);
+            if let Some(what) = &var.from_call {
+                // The value points at the argument in the caller, the line the user owns; the
+                // use here is remembered for the finding's related location.
+                if !v.span.is_empty() {
+                    let entry = (v.span, span, what.clone());
+                    let mut trace = self.trace.borrow_mut();
+                    if !trace.contains(&entry) {
+                        trace.push(entry);
+                    }
+                    return (v.clone(), true);
+                }
+            }
+            return (v.clone().respan(span), false);
         }
-        match var.default {
+        let v = match var.default {
             Some(d) => self.eval(d).respan(span),
+            None if !self.module_path.is_empty() => self.unknown(
+                src,
+                span,
+                format!(
+                    "variable `{name}` has no default and module `{}` is not given it",
+                    self.module_path.join(".")
+                ),
+            ),
             None => self.unknown(
                 src,
                 span,
                 format!("variable `{name}` has no default (give it a value in a .tfvars file or with --var)"),
             ),
-        }
+        };
+        (v, false)
     }
 
     fn local(&self, name: &str, src: Src<'_>, span: Span) -> Val {

@@ -18,7 +18,11 @@ mod kms;
 pub mod policy_document;
 mod s3;
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use body::{Attr, Block, Body, ExprKind};
 use eval::{Ctx, Variable};
@@ -27,7 +31,7 @@ use hcl_edit::expr::Expression;
 use super::fields::{coerce, coerce_object, fill_defaults, set};
 use crate::model::address::InstanceKey;
 use crate::model::schema::{self, Field, Ty};
-use crate::model::{Address, Format, Kind, Resource, ScopeId, V, Val};
+use crate::model::{Address, Format, Instance, Kind, Resource, ScopeId, UnreadModule, V, Val};
 use crate::parse::{self, Node};
 use crate::source::Span;
 
@@ -48,26 +52,140 @@ pub fn kind_of(type_name: &str) -> Option<Kind> {
 /// Values given from outside the module: `--var`, tfvars files.
 pub type VarValues = HashMap<String, Val>;
 
-/// Build the model resources of one module (read from `dir`, where `file()` paths start); also
-/// returns the region its `aws` provider fixes.
-pub fn adapt_module(
-    bodies: &[Body<'_>],
+/// The parsed Terraform modules of a scan, by directory: what `module` blocks with a local
+/// source instantiate. Each directory is parsed once, however often it is called.
+#[derive(Default)]
+pub struct Modules<'a> {
+    pub dirs: HashMap<PathBuf, Vec<Body<'a>>>,
+    /// Directories that were called but not read, and why.
+    pub missing: HashMap<PathBuf, String>,
+    /// Where `terraform init` put the modules of a root module (its directory): by module key
+    /// (`trail`, `baseline.trail`), from `.terraform/modules/modules.json`.
+    pub installed: HashMap<PathBuf, HashMap<String, PathBuf>>,
+}
+
+/// The module directories `terraform init` recorded in `<root>/.terraform/modules/modules.json`,
+/// by key, as paths from the current directory (`Dir` is relative to the root module).
+pub fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
+    let path = root.join(".terraform").join("modules").join("modules.json");
+    let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+    let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+        return HashMap::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return HashMap::new();
+    };
+    json.get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let key = m.get("Key")?.as_str()?;
+            let dir = m.get("Dir")?.as_str()?;
+            (!key.is_empty() && !Path::new(dir).is_absolute())
+                .then(|| (key.to_string(), crate::source::normalize(&root.join(dir))))
+        })
+        .collect()
+}
+
+/// What the module instances of one root module share.
+pub struct Tree<'a> {
+    pub modules: &'a Modules<'a>,
+    /// The root module's directory.
+    pub root: PathBuf,
+    pub unread: RefCell<Vec<UnreadModule>>,
+    /// How many more module instances may be created (a module calling itself twice per level
+    /// doubles them).
+    pub budget: Cell<usize>,
+}
+
+/// The most module instances one root module expands to.
+const MAX_INSTANCES: usize = 1000;
+/// The deepest module nesting followed.
+const MAX_MODULE_DEPTH: usize = 32;
+
+/// The arguments of a `module` block that are not the callee's variables.
+const META_ARGUMENTS: [&str; 6] = ["source", "version", "count", "for_each", "providers", "depends_on"];
+
+/// A module directory named by a `source`, relative to the calling module's directory: `None`
+/// when the source is not a local path.
+pub fn local_source(caller_dir: &Path, source: &str) -> Option<PathBuf> {
+    (source.starts_with("./") || source.starts_with("../") || source == "." || source == "..")
+        .then(|| crate::source::normalize(&caller_dir.join(source)))
+}
+
+/// The `source` of every `module` block of a module, when written as a literal string.
+pub fn module_sources(bodies: &[Body<'_>]) -> Vec<String> {
+    let ctx = Ctx::new(u32::MAX);
+    bodies
+        .iter()
+        .flat_map(|b| b.top_blocks())
+        .filter(|b| b.ident == "module")
+        .filter_map(|b| ctx.eval(b.body.attr("source")?.expr).as_str().map(str::to_string))
+        .collect()
+}
+
+/// Build the model resources of one root module and its module instances (read from `dir`,
+/// where `file()` paths start); also returns the region its `aws` provider fixes and the module
+/// calls that could not be read.
+pub fn adapt_module<'a>(
+    bodies: &[Body<'a>],
     scope: ScopeId,
     vars: &VarValues,
-    dir: &std::path::Path,
-) -> (Vec<Resource>, Option<String>) {
-    let blocks: Vec<Block<'_>> = bodies.iter().flat_map(|b| b.top_blocks()).collect();
+    dir: &Path,
+    modules: &'a Modules<'a>,
+) -> (Vec<Resource>, Option<String>, Vec<UnreadModule>) {
+    let tree = Rc::new(Tree {
+        modules,
+        root: crate::source::normalize(dir),
+        unread: RefCell::new(Vec::new()),
+        budget: Cell::new(MAX_INSTANCES),
+    });
+    let mut ctx = build_ctx(bodies, scope, dir, &|name| vars.get(name).cloned().map(|v| (v, None)));
+    ctx.tree = Some(tree.clone());
+    ctx.chain = vec![crate::source::normalize(dir)];
+    ctx.region = provider_region(&ctx);
+    let mut out = Vec::new();
+    collect(&ctx, &mut out);
+    let region = ctx.region.clone();
+    drop(ctx);
+    let mut unread = tree.unread.take();
+    let mut seen = std::collections::HashSet::new();
+    unread.retain(|u| seen.insert((u.span, u.call.clone())));
+    (out, region, unread)
+}
+
+/// A variable's value from outside the module, and what it is when a module argument.
+type Given<'g> = dyn Fn(&str) -> Option<(Val, Option<String>)> + 'g;
+
+/// The evaluation context of one module instance: its variables (`given` returns the value
+/// and, for a module argument, what it is), locals, resources, data sources, calls and outputs.
+fn build_ctx<'a>(bodies: &[Body<'a>], scope: ScopeId, dir: &Path, given: &Given<'_>) -> Ctx<'a> {
+    let blocks: Vec<Block<'a>> = bodies.iter().flat_map(|b| b.top_blocks()).collect();
     let mut ctx = Ctx::new(scope);
     ctx.module_dir = Some(dir.to_path_buf());
-    let mut resources = Vec::new();
-    for b in &blocks {
+    for b in blocks {
         match (b.ident, b.labels.as_slice()) {
             ("variable", [name]) => {
+                let mut passed = given(name);
+                // `null` leaves a variable with `nullable = false` at its default.
+                let nullable = b
+                    .body
+                    .attr("nullable")
+                    .is_none_or(|a| ctx.eval(a.expr).as_bool() != Some(false));
+                if !nullable && passed.as_ref().is_some_and(|(v, _)| v.is_null()) {
+                    passed = None;
+                }
+                let (value, from_call) = match passed {
+                    Some((v, what)) => (Some(v), what),
+                    None => (None, None),
+                };
                 ctx.variables.insert(
                     name,
                     Variable {
                         default: b.body.attr("default").map(|a| a.expr),
-                        value: vars.get(*name).cloned(),
+                        value,
+                        from_call,
                     },
                 );
             }
@@ -78,34 +196,203 @@ pub fn adapt_module(
             }
             ("resource", [ty, name]) => {
                 ctx.resources.insert(format!("{ty}.{name}"));
-                resources.push(b);
+                ctx.resource_blocks.push(b);
             }
             ("data", [ty, name]) => {
                 ctx.data.insert(format!("data.{ty}.{name}"), b.clone());
             }
+            ("module", [name]) => {
+                let name = *name;
+                ctx.calls.push((name, b));
+            }
+            ("output", [name]) => {
+                if let Some(a) = b.body.attr("value") {
+                    ctx.outputs.insert(name, a.expr);
+                }
+            }
+            ("provider", _) => ctx.providers.push(b),
             _ => {}
         }
     }
-    ctx.region = provider_region(&blocks, &ctx);
+    ctx
+}
 
+/// The instance of module call `name` of `parent`, created on first use: the callee's files
+/// with its variables bound to the call's arguments, evaluated in `parent`. `Err` says why it
+/// cannot be (and the call is recorded as unread once).
+pub(crate) fn instantiate<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, String> {
+    if let Some(r) = parent.instances.borrow().get(name) {
+        return r.clone();
+    }
+    let key = format!("#module.{name}");
+    if !parent.active.borrow_mut().insert(key.clone()) {
+        return Err(format!("module `{name}` depends on its own outputs"));
+    }
+    let r = create_instance(parent, name);
+    parent.active.borrow_mut().remove(&key);
+    parent.instances.borrow_mut().insert(name.to_string(), r.clone());
+    r
+}
+
+fn create_instance<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, String> {
+    let Some(tree) = parent.tree.clone() else {
+        return Err("module outputs are not resolved here".into());
+    };
+    let Some((_, block)) = parent.calls.iter().find(|(n, _)| *n == name) else {
+        return Err(format!("module `{name}` is not called in this module"));
+    };
+    let address = format!("{}module.{name}", parent.prefix());
+    let source_val = block.body.attr("source").map(|a| parent.eval(a.expr));
+    let source = source_val
+        .as_ref()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let record = |reason: String, cycle: bool| {
+        tree.unread.borrow_mut().push(UnreadModule {
+            span: block.header,
+            call: address.clone(),
+            source: source.clone(),
+            reason: reason.clone(),
+            cycle,
+        });
+        Err(format!("module `{address}` is not read: {reason}"))
+    };
+    let unread = |reason: String| record(reason, false);
+    if source.is_empty() {
+        return unread("its `source` is not a known string".into());
+    }
+    let parent_dir = parent.module_dir.clone().unwrap_or_default();
+    let key: Vec<&str> = parent.module_path.iter().map(String::as_str).chain([name]).collect();
+    let key = key.join(".");
+    let installed = || {
+        tree.modules
+            .installed
+            .get(&tree.root)
+            .and_then(|m| m.get(&key))
+            .cloned()
+    };
+    let Some(dir) = local_source(&parent_dir, &source).or_else(installed) else {
+        let json = tree.root.join(".terraform/modules/modules.json");
+        let json = json.display();
+        let listed = tree.modules.installed.get(&tree.root).is_some_and(|m| !m.is_empty());
+        return unread(if listed {
+            format!(
+                "`{source}` is not a local path (`./`, `../`) and `{json}` has no entry `{key}` (run `terraform init`)"
+            )
+        } else {
+            format!(
+                "`{source}` is not a local path (`./`, `../`) and there is no `{json}` saying where `terraform init` put it"
+            )
+        });
+    };
+    if parent.chain.contains(&dir) {
+        return record(
+            format!(
+                "`{source}` is `{}`, which is already being instantiated: the modules call each other in a cycle",
+                dir.display()
+            ),
+            true,
+        );
+    }
+    if parent.chain.len() >= MAX_MODULE_DEPTH {
+        return unread(format!("modules nest more than {MAX_MODULE_DEPTH} deep"));
+    }
+    let Some(bodies) = tree.modules.dirs.get(&dir) else {
+        let why = tree
+            .modules
+            .missing
+            .get(&dir)
+            .cloned()
+            .unwrap_or_else(|| format!("`{}` holds no Terraform files that were read", dir.display()));
+        return unread(why);
+    };
+    if tree.budget.get() == 0 {
+        return unread(format!("the root module already has {MAX_INSTANCES} module instances"));
+    }
+    tree.budget.set(tree.budget.get() - 1);
+    // Arguments are evaluated in the caller; `count`/`for_each` are not expanded: one instance,
+    // with the iterators unknown.
+    let mut iters = Vec::new();
+    if let Some(c) = block.body.attr("count") {
+        let unknown = Val::unknown("count.index", "`count` on module blocks is not expanded", c.span);
+        iters.push(("count".to_string(), map_of(vec![("index", unknown)], c.span)));
+    }
+    if let Some(fe) = block.body.attr("for_each") {
+        let unknown = Val::unknown("each", "`for_each` on module blocks is not expanded", fe.span);
+        iters.push((
+            "each".to_string(),
+            map_of(vec![("key", unknown.clone()), ("value", unknown)], fe.span),
+        ));
+    }
+    let n = iters.len();
+    parent.iterators.borrow_mut().extend(iters);
+    let args: HashMap<&str, Val> = block
+        .body
+        .attrs()
+        .into_iter()
+        .filter(|a| !META_ARGUMENTS.contains(&a.name))
+        .map(|a| (a.name, parent.eval(a.expr)))
+        .collect();
+    let len = parent.iterators.borrow().len();
+    parent.iterators.borrow_mut().truncate(len - n);
+    let mut ctx = build_ctx(bodies, parent.scope, &dir, &|var| {
+        args.get(var)
+            .cloned()
+            .map(|v| (v, Some(format!("argument `{var}` of {address}"))))
+    });
+    ctx.tree = Some(tree.clone());
+    ctx.module_path = parent.module_path.iter().cloned().chain([name.to_string()]).collect();
+    ctx.call_chain = parent.call_chain.clone();
+    ctx.call_chain.push((block.header, address.clone()));
+    ctx.chain = parent.chain.clone();
+    ctx.chain.push(dir);
+    // The default provider is inherited.
+    ctx.region = parent.region.clone();
+    Ok(Rc::new(ctx))
+}
+
+/// The resources of a module instance, then those of the instances it calls, depth first.
+fn collect(ctx: &Ctx<'_>, out: &mut Vec<Resource>) {
+    let mut mine = instance_resources(ctx);
+    if !ctx.module_path.is_empty() {
+        let instance = Arc::new(Instance {
+            calls: ctx.call_chain.clone(),
+            args: ctx.trace.borrow().clone(),
+        });
+        for r in &mut mine {
+            r.instance = Some(instance.clone());
+        }
+    }
+    out.extend(mine);
+    for (name, _) in &ctx.calls {
+        if let Ok(child) = instantiate(ctx, name) {
+            collect(&child, out);
+        }
+    }
+}
+
+/// The modelled resources of one module instance.
+fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
+    let resources = &ctx.resource_blocks;
+    let scope = ctx.scope;
     let mut out = Vec::new();
-    for b in &resources {
+    for b in resources {
         let (ty, name) = (b.labels[0], b.labels[1]);
         let Some(kind) = kind_of(ty) else { continue };
-        for (index, iter) in instances(&ctx, b) {
+        for (index, iter) in instances(ctx, b) {
             let bindings = iter.len();
             ctx.iterators.borrow_mut().extend(iter);
             let address = Address {
-                module: Vec::new(),
+                module: ctx.module_path.clone(),
                 local: format!("{ty}.{name}"),
                 index: index.clone(),
             };
             let mut r = Resource::new(kind, Format::Terraform, ty, address, scope, b.header);
-            r.fields = fill(&ctx, &b.body, schema::fields(kind), b.header);
+            r.fields = fill(ctx, &b.body, schema::fields(kind), b.header);
             match kind {
-                Kind::Bucket => s3::legacy_blocks(&ctx, b, &mut r),
+                Kind::Bucket => s3::legacy_blocks(ctx, b, &mut r),
                 Kind::Key => kms::default_policy(&mut r),
-                Kind::Role => iam::inline_policies(&ctx, b, &mut r),
+                Kind::Role => iam::inline_policies(ctx, b, &mut r),
                 _ => {}
             }
             let len = ctx.iterators.borrow().len();
@@ -114,25 +401,26 @@ pub fn adapt_module(
         }
     }
     // Split resources fold into what they configure, once every resource exists.
-    for b in &resources {
+    for b in resources {
         let ty = b.labels[0];
         if ty.starts_with("aws_s3_bucket_") {
-            s3::fold_split(&ctx, b, &mut out);
+            s3::fold_split(ctx, b, &mut out);
         } else if ty == "aws_kms_key_policy" {
-            kms::fold_key_policy(&ctx, b, &mut out);
+            kms::fold_key_policy(ctx, b, &mut out);
         } else if ty == "aws_iam_role_policy" || ty == "aws_iam_role_policy_attachment" {
-            iam::fold_role_policy(&ctx, b, &mut out);
+            iam::fold_role_policy(ctx, b, &mut out);
         } else if ty == "aws_iam_policy_attachment" {
-            iam::fold_policy_attachment(&ctx, b, &mut out);
+            iam::fold_policy_attachment(ctx, b, &mut out);
         }
     }
     super::attach_managed_policies(&mut out);
-    (out, ctx.region.clone())
+    out
 }
 
 /// The literal region of the default (un-aliased) `aws` provider.
-fn provider_region(blocks: &[Block<'_>], ctx: &Ctx<'_>) -> Option<String> {
-    let b = blocks
+fn provider_region(ctx: &Ctx<'_>) -> Option<String> {
+    let b = ctx
+        .providers
         .iter()
         .find(|b| b.ident == "provider" && b.labels.first() == Some(&"aws") && b.body.attr("alias").is_none())?;
     let v = ctx.eval(b.body.attr("region")?.expr);
