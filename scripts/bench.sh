@@ -52,6 +52,11 @@ SKIP_CHECKOV=${SKIP_CHECKOV:-0}
 STACKS=${STACKS:-2000}
 STACKS_SEED=${STACKS_SEED:-3}
 ONLY=${ONLY:-all}
+# IGNORE=CT401,CT402: rules left out of every ctlint run (ctlint --ignore) and of the comparison
+# with the planted mistakes (check-corpus.py --ignore=...); empty (the default): all rules on.
+IGNORE=${IGNORE:-}
+IGNORE_ARGS=()
+[ -z "$IGNORE" ] || IGNORE_ARGS=(--ignore "$IGNORE")
 BUDGET=${BUDGET:-10}
 AIM=${AIM:-5}
 case "$ONLY" in all | stacks) ;; *) echo "ONLY must be all or stacks" >&2; exit 2 ;; esac
@@ -208,9 +213,9 @@ checkov_cmd() {
 # leaves the report in $OUT/ctlint-NAME-1.json
 same_output() {
   local corpus=$1 name=$2
-  "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-$name-1.json" || true
-  "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-$name-2.json" || true
-  RAYON_NUM_THREADS=1 "$CTLINT" check "$corpus" --format json >"$OUT/ctlint-$name-1thread.json" || true
+  "$CTLINT" check "$corpus" "${IGNORE_ARGS[@]}" --format json >"$OUT/ctlint-$name-1.json" || true
+  "$CTLINT" check "$corpus" "${IGNORE_ARGS[@]}" --format json >"$OUT/ctlint-$name-2.json" || true
+  RAYON_NUM_THREADS=1 "$CTLINT" check "$corpus" "${IGNORE_ARGS[@]}" --format json >"$OUT/ctlint-$name-1thread.json" || true
   if cmp -s "$OUT/ctlint-$name-1.json" "$OUT/ctlint-$name-2.json"; then
     echo "- ctlint --format json on $corpus: two runs byte-identical ($(wc -c <"$OUT/ctlint-$name-1.json") bytes)" >>"$SUMMARY"
   else
@@ -228,7 +233,7 @@ same_output() {
 # matches CORPUS NAME: every trail scope gets exactly its planted (rule, verdict) multiset
 matches() {
   local corpus=$1 name=$2
-  if ! python3 scripts/check-corpus.py "$corpus" "$OUT/ctlint-$name-1.json" 2>"$OUT/mismatches-$name.txt" | tee -a "$SUMMARY"; then
+  if ! python3 scripts/check-corpus.py "$corpus" "$OUT/ctlint-$name-1.json" ${IGNORE:+--ignore=$IGNORE} 2>"$OUT/mismatches-$name.txt" | tee -a "$SUMMARY"; then
     FAILED+=("$name: findings do not match the planted mistakes (see $OUT/mismatches-$name.txt)")
   fi
 }
@@ -242,7 +247,7 @@ log "correctness"
 if [ "$ONLY" = all ]; then
   same_output "$BIG" big
   matches "$BIG" big
-  "$CTLINT" check "$MEDIUM" --format json >"$OUT/ctlint-medium-1.json" || true
+  "$CTLINT" check "$MEDIUM" "${IGNORE_ARGS[@]}" --format json >"$OUT/ctlint-medium-1.json" || true
   matches "$MEDIUM" medium
 fi
 same_output "$STACKS_CORPUS" stacks
@@ -300,15 +305,15 @@ fi
 if [ "$ONLY" != all ]; then
   :
 elif [ "$SKIP_CHECKOV" != 1 ]; then
-  bench "examples/" "$RUNS" ctlint "" "$CTLINT" check examples -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd examples)
-  bench "medium ($MEDIUM_FILES files)" "$RUNS" ctlint "" "$CTLINT" check "$MEDIUM" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd "$MEDIUM")
-  bench "big ($BIG_FILES files)" "$RUNS_BIG" ctlint "" "$CTLINT" check "$BIG" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd "$BIG")
+  bench "examples/" "$RUNS" ctlint "" "$CTLINT" check examples "${IGNORE_ARGS[@]}" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd examples)
+  bench "medium ($MEDIUM_FILES files)" "$RUNS" ctlint "" "$CTLINT" check "$MEDIUM" "${IGNORE_ARGS[@]}" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd "$MEDIUM")
+  bench "big ($BIG_FILES files)" "$RUNS_BIG" ctlint "" "$CTLINT" check "$BIG" "${IGNORE_ARGS[@]}" -- checkov "BC_SKIP_MAPPING=TRUE" $(checkov_cmd "$BIG")
 else
-  bench "examples/" "$RUNS" ctlint "" "$CTLINT" check examples
-  bench "medium ($MEDIUM_FILES files)" "$RUNS" ctlint "" "$CTLINT" check "$MEDIUM"
-  bench "big ($BIG_FILES files)" "$RUNS_BIG" ctlint "" "$CTLINT" check "$BIG"
+  bench "examples/" "$RUNS" ctlint "" "$CTLINT" check examples "${IGNORE_ARGS[@]}"
+  bench "medium ($MEDIUM_FILES files)" "$RUNS" ctlint "" "$CTLINT" check "$MEDIUM" "${IGNORE_ARGS[@]}"
+  bench "big ($BIG_FILES files)" "$RUNS_BIG" ctlint "" "$CTLINT" check "$BIG" "${IGNORE_ARGS[@]}"
 fi
-[ "$ONLY" != all ] || bench "big, threads" "$RUNS_BIG" "1 thread" "RAYON_NUM_THREADS=1" "$CTLINT" check "$BIG" -- "default" "" "$CTLINT" check "$BIG"
+[ "$ONLY" != all ] || bench "big, threads" "$RUNS_BIG" "1 thread" "RAYON_NUM_THREADS=1" "$CTLINT" check "$BIG" "${IGNORE_ARGS[@]}" -- "default" "" "$CTLINT" check "$BIG" "${IGNORE_ARGS[@]}"
 
 # The read floor: the same discovery as ctlint and every candidate file read into memory, no
 # parsing, on the same thread pool; caches warm (the correctness runs above and the warm-up pair
@@ -323,7 +328,7 @@ floor_says=$("$READ_FLOOR" "$STACKS_CORPUS")
   echo "- the read floor (\`scripts/read-floor\`) reads $floor_says; ctlint's summary: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print("%d files read as Terraform, CloudFormation or policies, %d resources" % (s["files"], s["resources"]))' "$OUT/ctlint-stacks-1.json")"
   echo
 } >>"$SUMMARY"
-BENCH_JSON=$OUT/stacks-floor.json bench "$STACKS stacks vs read floor" "$RUNS" ctlint "" "$CTLINT" check "$STACKS_CORPUS" -- "read floor" "" "$READ_FLOOR" "$STACKS_CORPUS"
+BENCH_JSON=$OUT/stacks-floor.json bench "$STACKS stacks vs read floor" "$RUNS" ctlint "" "$CTLINT" check "$STACKS_CORPUS" "${IGNORE_ARGS[@]}" -- "read floor" "" "$READ_FLOOR" "$STACKS_CORPUS"
 verdict=$(python3 - "$OUT/stacks-floor.json" "$BUDGET" "$AIM" <<'PY'
 import json, statistics, sys
 d = json.load(open(sys.argv[1]))

@@ -28,14 +28,17 @@ What is in it, roughly by share of files:
   docker-compose files, serverless.yml, package.json / package-lock.json, README.md files.
 
 Trails are a mix of compliant ones and ones with 1-5 planted mistakes, each of which maps to one
-ctlint rule (CT001-CT303); the manifest gives, per scope (Terraform module directory or template
+ctlint rule (CT001-CT403); a compliant trail passes every rule, so its bucket policy, keys, role
+and the identity policies around it have the shapes AWS documents. The manifest gives, per scope (Terraform module directory or template
 file), the rules that must fail, the rules that must be unknown, the variant of each policy
 mistake (`policy`), and the mistakes planted in the directories that must be skipped.
 
-Policy mistakes (today CT203: the log group key does not let CloudWatch Logs use it) are planted
-through POLICY_PLANTINGS and TrailPlan: statements are built as data and written in every
-syntax (jsonencode, aws_iam_policy_document, heredoc JSON, CloudFormation YAML and JSON); see
-"Policy plantings" below for how to add the other policy rules.
+Policy mistakes (CT103, CT105-CT107 in the trail bucket's policy, CT203 in the log group key's,
+CT204-CT206 in the CloudWatch Logs role's trust and permissions, CT301, CT302, CT304 in the trail
+key's policy and CT305 in its properties, CT401-CT403 in the identity policies of the trail's
+operators and log readers) are planted through POLICY_PLANTINGS and TrailPlan: statements are
+built as data and written in every syntax (jsonencode, aws_iam_policy_document, heredoc JSON,
+CloudFormation YAML and JSON); see "Policy plantings" below.
 
     scripts/gen-corpus.py OUT_DIR --stacks N [--seed S]
 
@@ -119,13 +122,18 @@ class Corpus:
 # aws_iam_policy_document, a heredoc of JSON, CloudFormation YAML or CloudFormation JSON, so a
 # planted mistake is the same mistake whatever the spelling.
 
-TOKENS = ("region", "partition", "account", "log_group")
+# {{trail_arn}} and {{bucket_arn}} come first: their spellings may hold the other tokens.
+TOKENS = ("trail_arn", "bucket_arn", "trail_name", "region", "partition", "account", "log_group")
+TRAIL_ARN = "arn:{{partition}}:cloudtrail:{{region}}:{{account}}:trail/{{trail_name}}"
 
 
 def tf_spelling(rng, provider_region):
     """How one Terraform module spells the tokens. A literal provider region also fixes the
     partition, so `arn:aws:` and `logs.eu-west-1.amazonaws.com` may be written out."""
     sp = {
+        "trail_arn": rng.choice(["${local.trail_arn}", TRAIL_ARN]),
+        "bucket_arn": "${aws_s3_bucket.trail.arn}",
+        "trail_name": rng.choice(["${local.trail_name}", "${var.name}-trail"]),
         "region": rng.choice(["${local.region}", "${data.aws_region.current.name}"]),
         "partition": rng.choice(["${local.partition}", "${data.aws_partition.current.partition}"]),
         "account": rng.choice(["${local.account_id}", "${data.aws_caller_identity.current.account_id}"]),
@@ -138,7 +146,8 @@ def tf_spelling(rng, provider_region):
     return sp
 
 
-CFN_SPELLING = {"region": "${AWS::Region}", "partition": "${AWS::Partition}", "account": "${AWS::AccountId}",
+CFN_SPELLING = {"trail_arn": TRAIL_ARN, "bucket_arn": "${TrailBucket.Arn}", "trail_name": "${Name}-trail",
+                "region": "${AWS::Region}", "partition": "${AWS::Partition}", "account": "${AWS::AccountId}",
                 "log_group": "/aws/cloudtrail/${Name}"}
 
 
@@ -203,8 +212,12 @@ def hcl_policy_document(name, statements, spelling):
         if "Sid" in s:
             out.append("    sid       = %s\n" % tf_str(s["Sid"], spelling))
         out.append("    effect    = %s\n" % tf_str(s.get("Effect", "Allow"), spelling))
-        out.append("    actions   = %s\n" % hcl_value(as_list(s["Action"]), spelling, 2))
-        out.append("    resources = %s\n" % hcl_value(as_list(s.get("Resource", "*")), spelling, 2))
+        if "NotAction" in s:
+            out.append("    not_actions = %s\n" % hcl_value(as_list(s["NotAction"]), spelling, 2))
+        else:
+            out.append("    actions   = %s\n" % hcl_value(as_list(s["Action"]), spelling, 2))
+        if "Resource" in s:  # none in a trust policy
+            out.append("    resources = %s\n" % hcl_value(as_list(s["Resource"]), spelling, 2))
         p = s.get("Principal")
         if p == "*":
             out.append('\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n')
@@ -280,17 +293,19 @@ def cfn_yaml_policy(statements, indent, flow_actions=False):
 # ---------------------------------------------------------------------------------------------
 #
 # Each policy rule that the generator plants is one entry in POLICY_PLANTINGS: the policy it is
-# about (today only the log group key's policy, CT203), and the names of its mistakes with the
-# verdict each must get. A trail's plan (TrailPlan) holds at most one variant per rule; the
-# statements function of that policy (logs_key_statements for CT203) builds the compliant
-# statements and then spoils them as the variant says, and every syntax writes the result.
-# To plant another rule: add its entry, give pick_mistakes its code, write or extend the
-# statements function of its policy (trail key, bucket policy, role trust / permissions,
-# identity policies), and send that policy through the renderers above where the templates
-# still have it written out.
+# about, and the names of its mistakes with the verdict each must get. A trail's plan (TrailPlan)
+# holds at most one variant per rule, chosen so that it agrees with the trail's other mistakes
+# (`compatible`); the statements function of each policy (bucket_statements,
+# logs_key_statements, trail_key_statements, role_trust_statements,
+# role_permission_statements, operators_statements, readers_statements) builds the compliant
+# statements and then spoils them as the variants say, and every syntax writes the result.
+# To plant another rule: add its entry (POLICY_MISTAKES and pick_mistakes take it from there),
+# teach `compatible` and pick_mistakes how it interacts with the others, and extend the
+# statements function of its policy.
 
 POLICY_PLANTINGS = {
-    # rule: {variant: (verdict, formats it can be written in)}
+    # rule: {variant: (verdict, formats it can be written in)}. "own-bucket": only where the
+    # module or template defines the trail's bucket (not an external log archive bucket).
     "CT203": {
         "policy": "log group key",
         "variants": {
@@ -302,9 +317,135 @@ POLICY_PLANTINGS = {
             "literal_region_unfixed": ("unknown", ("tf-unfixed-region", "cfn")),
         },
     },
+    "CT103": {
+        "policy": "trail bucket",  # with a public access block that does not restrict the policy (CT104)
+        "variants": {
+            "public_read": ("fail", ("tf", "cfn")),        # Principal "*" s3:GetObject on the log files
+            "public_aws_star": ("fail", ("tf", "cfn")),    # {AWS: "*"} s3:GetObject, s3:ListBucket
+            "public_ifexists": ("fail", ("tf", "cfn")),    # "*" with StringEqualsIfExists aws:SourceAccount
+        },
+    },
+    "CT105": {
+        "policy": "trail bucket",
+        "variants": {
+            "no_acl_check": ("fail", ("tf", "cfn")),       # no s3:GetBucketAcl statement
+            "wrong_prefix": ("fail", ("tf", "cfn")),       # s3:PutObject under a prefix the trail does not use
+            "other_trail": ("fail", ("tf", "cfn")),        # s3:PutObject scoped to another trail's ARN
+        },
+    },
+    "CT106": {
+        "policy": "trail bucket",
+        "variants": {
+            "acl_unscoped": ("fail", ("tf", "cfn")),       # s3:GetBucketAcl without aws:SourceArn/SourceAccount
+            "write_unscoped": ("fail", ("tf", "cfn")),     # s3:PutObject with only s3:x-amz-acl
+        },
+    },
+    "CT107": {
+        "policy": "trail bucket",
+        "variants": {
+            "no_deny": ("fail", ("tf", "cfn")),            # no Deny on aws:SecureTransport = false
+            "deny_put_only": ("fail", ("tf", "cfn")),      # the Deny covers s3:PutObject only
+            "deny_named_principal": ("fail", ("tf", "cfn")),  # the Deny names the account, not "*"
+            "deny_bucket_only": ("fail", ("tf", "cfn")),   # the Deny is on the bucket ARN, not its objects
+        },
+    },
+    "CT204": {
+        "policy": "role trust",
+        "variants": {
+            "other_service": ("fail", ("tf", "cfn")),      # trusts logs.amazonaws.com, not CloudTrail
+            "other_trail": ("fail", ("tf", "cfn")),        # aws:SourceArn of another trail
+            "deny": ("fail", ("tf", "cfn")),               # an explicit Deny for CloudTrail
+            # On purpose: aws:SourceAccount as a literal account that nothing fixes.
+            "literal_account": ("unknown", ("tf", "cfn")),
+        },
+    },
+    "CT205": {
+        "policy": "role permissions",
+        "variants": {
+            "put_only": ("fail", ("tf", "cfn")),           # logs:PutLogEvents without logs:CreateLogStream
+            "deny_create": ("fail", ("tf", "cfn")),        # an explicit Deny of logs:CreateLogStream
+            "no_policy": ("fail", ("tf", "cfn")),          # a role with no policy
+        },
+    },
+    "CT206": {
+        "policy": "role permissions",  # each variant is an extra Allow statement
+        "variants": {
+            "read_actions": ("fail", ("tf", "cfn")),       # logs:DescribeLogStreams, logs:GetLogEvents
+            "action_wildcard": ("fail", ("tf", "cfn")),    # logs:Describe*
+            "resource_star": ("fail", ("tf", "cfn")),      # logs:PutLogEvents on "*"
+            "other_groups": ("fail", ("tf", "cfn")),       # logs:PutLogEvents on every /aws/cloudtrail/ group
+        },
+    },
+    "CT301": {
+        "policy": "trail key",
+        "variants": {
+            "no_statement": ("fail", ("tf", "cfn")),       # no kms:GenerateDataKey for CloudTrail
+            "no_describe": ("fail", ("tf", "cfn")),        # no kms:DescribeKey for CloudTrail
+            "other_trail": ("fail", ("tf", "cfn")),        # aws:SourceArn of another trail
+            "no_policy": ("fail", ("tf",)),                # no policy: the default key policy
+            # On purpose: aws:SourceArn with a literal account that nothing fixes.
+            "literal_account": ("unknown", ("tf", "cfn")),
+        },
+    },
+    "CT302": {
+        "policy": "trail key",
+        "variants": {
+            "unscoped": ("fail", ("tf", "cfn")),           # kms:GenerateDataKey* without a condition
+            "source_account_only": ("fail", ("tf", "cfn")),  # only aws:SourceAccount
+        },
+    },
+    "CT304": {
+        "policy": "trail key",  # each variant is an extra Allow statement
+        "variants": {
+            "principal_star": ("fail", ("tf", "cfn")),     # "*" kms:Decrypt without a condition
+            "via_service_only": ("fail", ("tf", "cfn")),   # {AWS: "*"} with only kms:ViaService
+            "caller_ifexists": ("fail", ("tf", "cfn")),    # kms:CallerAccount under StringEqualsIfExists
+        },
+    },
+    "CT305": {
+        "policy": "trail key (properties)",
+        "variants": {
+            "asymmetric": ("fail", ("tf", "cfn")),         # RSA_2048
+            "disabled": ("fail", ("tf", "cfn")),           # is_enabled = false / Enabled: false
+            "hmac": ("fail", ("tf", "cfn")),               # HMAC_256, GENERATE_VERIFY_MAC
+        },
+    },
+    "CT401": {
+        "policy": "trail operators policy",
+        "variants": {
+            "stop_any_trail": ("fail", ("tf", "cfn")),     # cloudtrail:StopLogging on "*"
+            "cloudtrail_wildcard": ("fail", ("tf", "cfn")),  # cloudtrail:* on every trail's ARN
+            "not_action": ("fail", ("tf", "cfn")),         # NotAction iam:*, organizations:* on "*"
+            "delete_log_files": ("fail", ("own-bucket",)),  # s3:DeleteObject on the trail bucket's objects
+        },
+    },
+    "CT402": {
+        "policy": "trail log readers policy",
+        "variants": {
+            "list_on_objects": ("fail", ("own-bucket",)),  # s3:ListBucket on <bucket>/* only
+            "get_on_bucket": ("fail", ("own-bucket",)),    # s3:GetObject on the bucket ARN only
+        },
+    },
+    "CT403": {
+        "policy": "trail operators policy",
+        "variants": {
+            "effect_lowercase": ("fail", ("tf", "cfn")),   # Effect "allow"
+            "principal_in_identity": ("fail", ("tf", "cfn")),  # a Principal in an identity policy
+            "unknown_operator": ("fail", ("tf", "cfn")),   # StringEqual
+        },
+    },
 }
 
+# Verdicts a variant brings to another rule as well. CT302 asks whether the grant depends on
+# aws:SourceArn, and ctlint reads a condition whose value it cannot fix (here a literal account)
+# as not known for CT302 too (as its own unknown fixture, an aws:SourceArn from a variable).
+ALSO = {("CT301", "literal_account"): [("CT302", "unknown")]}
+
 POLICY_MISTAKES = [r for r, p in POLICY_PLANTINGS.items() if any(v == "fail" for v, _ in p["variants"].values())]
+# The rules about the trail's own bucket (not planted on trails that deliver to an external bucket).
+BUCKET_POLICY_MISTAKES = ["CT103", "CT105", "CT106", "CT107", "CT402"]
+KEY_POLICY_MISTAKES = ["CT301", "CT302", "CT304", "CT305"]
+ROLE_POLICY_MISTAKES = ["CT204", "CT205", "CT206"]
 
 LOGS_ACTIONS = [
     ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
@@ -313,14 +454,45 @@ LOGS_ACTIONS = [
 ]
 
 
+def compatible(rule, variant, policy, mistakes):
+    """Whether a variant can be planted next to the other mistakes of the trail without changing
+    their verdicts (rules are planted in code order, so a rule looks at the later ones in
+    `mistakes` and at the variants already chosen in `policy`)."""
+    if rule == "CT106":
+        # CT105 on the write grant leaves only the ACL grant to unscope, and the other way round
+        # (a grant that does not allow the trail at all is CT105's, not CT106's).
+        if policy.get("CT105") in ("wrong_prefix", "other_trail"):
+            return variant == "acl_unscoped"
+        if policy.get("CT105") == "no_acl_check":
+            return variant == "write_unscoped"
+    if rule == "CT103" and "CT107" in mistakes:
+        # Workaround: ctlint reports CT107 unknown instead of fail when an Allow with a
+        # condition it cannot resolve (here StringEqualsIfExists aws:SourceAccount) matches the
+        # request no Deny covers, though an Allow cannot deny anything (reported as a bug).
+        return variant != "public_ifexists"
+    if rule == "CT305" and "CT303" in mistakes:
+        # AWS KMS rotates only symmetric encryption keys: CT303 does not apply to the others.
+        return variant == "disabled"
+    if rule == "CT205" and "CT206" in mistakes:
+        return variant != "no_policy"
+    if rule == "CT301":
+        if "CT302" in mistakes or policy.get("CT302"):
+            return variant == "no_describe"  # the others leave no grant to scope
+        if "CT304" in mistakes:
+            return variant != "no_policy"
+    return True
+
+
 class TrailPlan:
     """What one trail setup looks like, beyond its plain mistakes: where it is written (`fmt`
-    is "tf" or "cfn"), whether a literal provider region fixes its region, and the variant of
-    each policy rule planted in it."""
+    is "tf" or "cfn"), whether a literal provider region fixes its region, whether it defines
+    its own bucket, the trail's S3 key prefix, and the variant of each policy rule planted in it."""
 
-    def __init__(self, fmt, provider_region=None):
+    def __init__(self, fmt, provider_region=None, own_bucket=True):
         self.fmt = fmt
         self.provider_region = provider_region
+        self.own_bucket = own_bucket
+        self.prefix = ""  # the trail's s3_key_prefix with its "/", or ""
         self.policy = {}  # rule -> variant
         self.fail = []
         self.unknown = []
@@ -329,23 +501,248 @@ class TrailPlan:
         f = {self.fmt}
         if self.fmt == "tf":
             f.add("tf-literal-region" if self.provider_region else "tf-unfixed-region")
+        if self.own_bucket:
+            f.add("own-bucket")
         return f
 
-    def plant(self, rng, rule, verdict):
+    def plant(self, rng, rule, verdict, mistakes=()):
         """Choose a variant of `rule` with that verdict that this setup can be written with."""
         variants = [name for name, (v, fmts) in POLICY_PLANTINGS[rule]["variants"].items()
-                    if v == verdict and self.formats() & set(fmts)]
+                    if v == verdict and self.formats() & set(fmts) and compatible(rule, name, self.policy, mistakes)]
         if not variants:
             return False
         # The variants only some setups can have are chosen twice as often where they can.
         weighted = [n for n in variants for _ in range(2 if len(POLICY_PLANTINGS[rule]["variants"][n][1]) == 1 else 1)]
         self.policy[rule] = rng.choice(weighted)
         (self.fail if verdict == "fail" else self.unknown).append(rule)
+        for other, v in ALSO.get((rule, self.policy[rule]), ()):
+            (self.fail if v == "fail" else self.unknown).append(other)
         return True
+
+    def v(self, rule):
+        return self.policy.get(rule)
 
 
 def other_region(rng, region):
     return rng.choice([r for r in REGIONS if r != region])
+
+
+LITERAL_ACCOUNT = "111122223333"
+CT_SERVICE = {"Service": "cloudtrail.amazonaws.com"}
+
+
+def bucket_statements(rng, plan):
+    """The trail bucket's policy: CloudTrail's two documented statements, scoped by aws:SourceArn
+    (or aws:SourceAccount), and the Deny of plain HTTP; with the CT103, CT105, CT106 and CT107
+    variants planted."""
+    scope = rng.choice([("StringEquals", "aws:SourceArn", "{{trail_arn}}"), ("StringEquals", "aws:SourceArn", "{{trail_arn}}"),
+                        ("ArnLike", "aws:SourceArn", "{{trail_arn}}"), ("StringEquals", "aws:SourceAccount", "{{account}}")])
+    acl = {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": dict(CT_SERVICE), "Action": "s3:GetBucketAcl",
+           "Resource": "{{bucket_arn}}"}
+    if plan.v("CT106") != "acl_unscoped":
+        acl["Condition"] = {scope[0]: {scope[1]: scope[2]}}
+    prefix = plan.prefix
+    if plan.v("CT105") == "wrong_prefix":
+        prefix = rng.choice(["logs/", "cloudtrail-old/"]) if not prefix else rng.choice(["", "logs/"])
+    write = {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": dict(CT_SERVICE), "Action": "s3:PutObject",
+             "Resource": "{{bucket_arn}}/" + prefix + "AWSLogs/{{account}}/*"}
+    wcond = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    if plan.v("CT105") == "other_trail":
+        wcond["StringEquals"]["aws:SourceArn"] = TRAIL_ARN.replace("{{trail_name}}", "{{trail_name}}-" + rng.choice(["legacy", "old", "org"]))
+    elif plan.v("CT106") != "write_unscoped":
+        if scope[0] == "StringEquals":
+            wcond["StringEquals"][scope[1]] = scope[2]
+        else:
+            wcond[scope[0]] = {scope[1]: scope[2]}
+    write["Condition"] = wcond
+    out = [] if plan.v("CT105") == "no_acl_check" else [acl]
+    out.append(write)
+    v107 = plan.v("CT107")
+    if v107 != "no_deny":
+        deny = {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": ["{{bucket_arn}}", "{{bucket_arn}}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+        if v107 == "deny_put_only":
+            deny["Action"] = "s3:PutObject"
+        elif v107 == "deny_named_principal":
+            deny["Principal"] = {"AWS": "arn:{{partition}}:iam::{{account}}:root"}
+        elif v107 == "deny_bucket_only":
+            deny["Resource"] = "{{bucket_arn}}"
+        out.append(deny)
+    v103 = plan.v("CT103")
+    if v103 == "public_read":
+        out.append({"Sid": "PublicReadReports", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                    "Resource": "{{bucket_arn}}/*"})
+    elif v103 == "public_aws_star":
+        out.append({"Sid": "AuditorsRead", "Effect": "Allow", "Principal": {"AWS": "*"},
+                    "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["{{bucket_arn}}", "{{bucket_arn}}/*"]})
+    elif v103 == "public_ifexists":
+        out.append({"Sid": "AccountRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                    "Resource": "{{bucket_arn}}/*",
+                    "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "{{account}}"}}})
+    return out
+
+
+def trail_key_statements(rng, plan):
+    """The trail key's policy: the account's statement, CloudTrail's kms:GenerateDataKey* scoped
+    by the trail's encryption context and/or aws:SourceArn, kms:DescribeKey, and sometimes the
+    console's decrypt statement (restricted by kms:CallerAccount); with the CT301, CT302 and CT304
+    variants planted. None means no policy at all (Terraform's default key policy)."""
+    v301, v302, v304 = plan.v("CT301"), plan.v("CT302"), plan.v("CT304")
+    if v301 == "no_policy":
+        return None
+    out = [{"Sid": "EnableAccountAdministration", "Effect": "Allow",
+            "Principal": {"AWS": "arn:{{partition}}:iam::{{account}}:root"}, "Action": "kms:*", "Resource": "*"}]
+    gen = {"Sid": "AllowCloudTrailToEncryptLogs", "Effect": "Allow", "Principal": dict(CT_SERVICE),
+           "Action": rng.choice(["kms:GenerateDataKey*", "kms:GenerateDataKey*", "kms:GenerateDataKey"]), "Resource": "*"}
+    context = {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:{{partition}}:cloudtrail:*:{{account}}:trail/*"}}
+    source = {"StringEquals": {"aws:SourceArn": "{{trail_arn}}"}}
+    if v301 == "other_trail":
+        other = "{{trail_name}}-" + rng.choice(["legacy", "old", "org"])
+        gen["Condition"] = {"StringEquals": {"aws:SourceArn": TRAIL_ARN.replace("{{trail_name}}", other)}}
+    elif v301 == "literal_account":
+        gen["Condition"] = {"StringEquals": {"aws:SourceArn": TRAIL_ARN.replace("{{account}}", LITERAL_ACCOUNT)}}
+    elif v302 == "source_account_only":
+        gen["Condition"] = {"StringEquals": {"aws:SourceAccount": "{{account}}"}}
+    elif v302 != "unscoped":
+        c = rng.choice(["both", "both", "context", "source"])
+        if c == "both":
+            gen["Condition"] = dict(context, **source)
+        else:
+            gen["Condition"] = context if c == "context" else source
+    if v301 != "no_statement":
+        out.append(gen)
+    if v301 != "no_describe":
+        out.append({"Sid": "AllowCloudTrailToDescribeKey", "Effect": "Allow", "Principal": dict(CT_SERVICE),
+                    "Action": "kms:DescribeKey", "Resource": "*"})
+    if rng.random() < 0.4 and not v304:
+        out.append({"Sid": "AllowPrincipalsInTheAccountToDecryptLogFiles", "Effect": "Allow", "Principal": {"AWS": "*"},
+                    "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": "*",
+                    "Condition": {"StringEquals": {"kms:CallerAccount": "{{account}}"},
+                                  "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:{{partition}}:cloudtrail:*:{{account}}:trail/*"}}})
+    if v304 == "principal_star":
+        out.append({"Sid": "AllowDecryptLogFiles", "Effect": "Allow", "Principal": "*",
+                    "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": "*"})
+    elif v304 == "via_service_only":
+        out.append({"Sid": "AllowDecryptThroughS3", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+                    "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": "s3.{{region}}.amazonaws.com"}}})
+    elif v304 == "caller_ifexists":
+        out.append({"Sid": "AllowPrincipalsInTheAccountToDecryptLogFiles", "Effect": "Allow", "Principal": {"AWS": "*"},
+                    "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": "*",
+                    "Condition": {"StringEqualsIfExists": {"kms:CallerAccount": "{{account}}"}}})
+    return out
+
+
+def trail_key_properties(plan):
+    """The key spec, usage and state of the trail key (CT305), as (key spec, key usage, enabled)."""
+    v = plan.v("CT305")
+    if v == "asymmetric":
+        return ("RSA_2048", "ENCRYPT_DECRYPT", None)
+    if v == "hmac":
+        return ("HMAC_256", "GENERATE_VERIFY_MAC", None)
+    if v == "disabled":
+        return (None, None, False)
+    return (None, None, None)
+
+
+def role_trust_statements(rng, plan):
+    """The trust policy of the role CloudTrail assumes to write to CloudWatch Logs (CT204)."""
+    v = plan.v("CT204")
+    st = {"Sid": "CloudTrailAssumeRole", "Effect": "Allow", "Principal": dict(CT_SERVICE), "Action": "sts:AssumeRole"}
+    c = rng.choice(["arn", "arn", "account", "none"])
+    if c == "arn":
+        st["Condition"] = {"StringEquals": {"aws:SourceArn": "{{trail_arn}}"}}
+    elif c == "account":
+        st["Condition"] = {"StringEquals": {"aws:SourceAccount": "{{account}}"}}
+    if v == "other_service":
+        st["Principal"] = {"Service": "logs.amazonaws.com"}
+    elif v == "other_trail":
+        st["Condition"] = {"StringEquals": {"aws:SourceArn": TRAIL_ARN.replace("{{trail_name}}", "{{trail_name}}-" + rng.choice(["legacy", "old"]))}}
+    elif v == "literal_account":
+        st["Condition"] = {"StringEquals": {"aws:SourceAccount": LITERAL_ACCOUNT}}
+    out = [st]
+    if v == "deny":
+        out.append({"Sid": "NoCloudTrail", "Effect": "Deny", "Principal": dict(CT_SERVICE), "Action": "sts:AssumeRole"})
+    return out
+
+
+def role_permission_statements(rng, plan):
+    """The policy of that role: logs:CreateLogStream and logs:PutLogEvents on the trail's streams,
+    as the console writes it or on the group's streams (CT205, CT206). None: no policy."""
+    v205, v206 = plan.v("CT205"), plan.v("CT206")
+    if v205 == "no_policy":
+        return None
+    group = "arn:{{partition}}:logs:{{region}}:{{account}}:log-group:{{log_group}}"
+    res = rng.choice([group + ":log-stream:{{account}}_CloudTrail_{{region}}*", group + ":log-stream:*", group + ":*"])
+    actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    if v205 == "put_only":
+        actions = ["logs:PutLogEvents"]
+    if len(actions) == 2 and rng.random() < 0.4:  # the console's two statements
+        out = [{"Sid": "AWSCloudTrailCreateLogStream2014110", "Effect": "Allow", "Action": ["logs:CreateLogStream"], "Resource": [res]},
+               {"Sid": "AWSCloudTrailPutLogEvents20141101", "Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": [res]}]
+    else:
+        out = [{"Sid": "WriteTrailEvents", "Effect": "Allow", "Action": actions, "Resource": res}]
+    if v205 == "deny_create":
+        out.append({"Sid": "NoNewStreams", "Effect": "Deny", "Action": "logs:CreateLogStream", "Resource": group + ":*"})
+    if v206 == "read_actions":
+        out.append({"Sid": "ReadTrailEvents", "Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:GetLogEvents"],
+                    "Resource": group + ":*"})
+    elif v206 == "action_wildcard":
+        out.append({"Sid": "DescribeTrailGroup", "Effect": "Allow", "Action": "logs:Describe*", "Resource": group + ":*"})
+    elif v206 == "resource_star":
+        out.append({"Sid": "PutAnywhere", "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"})
+    elif v206 == "other_groups":
+        out.append({"Sid": "PutEveryTrailGroup", "Effect": "Allow", "Action": "logs:PutLogEvents",
+                    "Resource": "arn:{{partition}}:logs:{{region}}:{{account}}:log-group:/aws/cloudtrail/*"})
+    return out
+
+
+def operators_statements(rng, plan):
+    """An identity policy for the people who run the trail: read every trail, start, stop and
+    update this one with MFA (or a principal tag); with the CT401 and CT403 variants planted."""
+    v401, v403 = plan.v("CT401"), plan.v("CT403")
+    read = {"Sid": "ReadTrails", "Effect": "Allow",
+            "Action": ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:LookupEvents"],
+            "Resource": "*"}
+    manage = {"Sid": "ManageThisTrail", "Effect": "Allow",
+              "Action": ["cloudtrail:StartLogging", "cloudtrail:StopLogging", "cloudtrail:UpdateTrail"], "Resource": "{{trail_arn}}"}
+    op = "StringEqual" if v403 == "unknown_operator" else "StringEquals"
+    if v403 == "unknown_operator" or rng.random() < 0.5:
+        manage["Condition"] = {op: {"aws:PrincipalTag/team": "security"}}
+    else:
+        manage["Condition"] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    if v403 == "effect_lowercase":
+        read["Effect"] = "allow"
+    elif v403 == "principal_in_identity":
+        read = dict(list(read.items())[:2] + [("Principal", {"AWS": "arn:{{partition}}:iam::{{account}}:root"})] + list(read.items())[2:])
+    out = [read, manage]
+    if v401 == "stop_any_trail":
+        out.append({"Sid": "EmergencyStop", "Effect": "Allow", "Action": "cloudtrail:StopLogging", "Resource": "*"})
+    elif v401 == "cloudtrail_wildcard":
+        out.append({"Sid": "TrailAdmin", "Effect": "Allow", "Action": "cloudtrail:*",
+                    "Resource": "arn:{{partition}}:cloudtrail:*:{{account}}:trail/*"})
+    elif v401 == "not_action":
+        out.append({"Sid": "EverythingButIam", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})
+    elif v401 == "delete_log_files":
+        out.append({"Sid": "PruneLogFiles", "Effect": "Allow", "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+                    "Resource": "{{bucket_arn}}/*"})
+    return out
+
+
+def readers_statements(rng, plan):
+    """An identity policy for the people who read the trail's log files (CT402)."""
+    v = plan.v("CT402")
+    if v == "list_on_objects":
+        return [{"Sid": "ReadTrailLogs", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"],
+                 "Resource": "{{bucket_arn}}/*"}]
+    lst = {"Sid": "ListTrailLogs", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "{{bucket_arn}}"}
+    get = {"Sid": "ReadTrailLogs", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "{{bucket_arn}}/*"}
+    if v == "get_on_bucket":
+        get["Resource"] = "{{bucket_arn}}"
+        return [lst, get]
+    if rng.random() < 0.3:
+        return [{"Sid": "ReadTrailLogs", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"],
+                 "Resource": ["{{bucket_arn}}", "{{bucket_arn}}/*"]}]
+    return [lst, get]
 
 
 def logs_key_statements(rng, plan):
@@ -399,40 +796,54 @@ def logs_key_statements(rng, plan):
 def pick_mistakes(rng, external_bucket):
     """A set of planted mistakes for one trail: none (compliant) or 1-5, consistent with each
     other (no key rotation mistake on a trail without a key, no log group mistakes on a trail
-    without CloudWatch Logs, no CT006 on a single-region trail)."""
+    without CloudWatch Logs, no CT006 on a single-region trail, no key policy mistake without a
+    trail key, no role mistake without a role, no bucket mistake on an external bucket; a public
+    bucket (CT103) has a public access block that does not restrict its policy, CT104)."""
     if rng.random() < 0.4:
         return set()
-    pool = TRAIL_MISTAKES + LOG_MISTAKES + KEY_MISTAKES + POLICY_MISTAKES + ([] if external_bucket else BUCKET_MISTAKES * 2)
+    policy = [r for r in POLICY_MISTAKES if not (external_bucket and r in BUCKET_POLICY_MISTAKES)]
+    pool = TRAIL_MISTAKES + LOG_MISTAKES + KEY_MISTAKES + policy + ([] if external_bucket else BUCKET_MISTAKES * 2)
     chosen = set(rng.sample(pool, rng.randint(1, 5)))
     if "CT001" in chosen:
         chosen.discard("CT006")
     if "CT003" in chosen:
         chosen.discard("CT303")
+        chosen.difference_update(KEY_POLICY_MISTAKES)
     if "CT004" in chosen:
-        for m in ("CT009", "CT201", "CT202", "CT303L", "CT203"):
+        for m in ["CT009", "CT201", "CT202", "CT303L", "CT203"] + ROLE_POLICY_MISTAKES:
             chosen.discard(m)
     if "CT202" in chosen:
         chosen.discard("CT303L")
         chosen.discard("CT203")
+    if "CT103" in chosen:
+        chosen.add("CT104")
     return chosen
 
 
-# Share of trails with a log group key that get a CT203 unknown planted on purpose.
+# Share of trails with a log group key that get a CT203 unknown planted on purpose, and of trails
+# with a role (CT204) or a trail key (CT301) that get a literal account nothing fixes.
 UNKNOWN_CT203 = 0.04
+UNKNOWN_CT204 = 0.03
+UNKNOWN_CT301 = 0.03
 
 
-def make_plan(rng, fmt, mistakes, provider_region=None):
+def make_plan(rng, fmt, mistakes, provider_region=None, external_bucket=None):
     """Split the mistakes picked for a trail into the plain ones (mistakes the templates write
     themselves) and a TrailPlan with the policy mistakes, each given a variant this setup can be
-    written with (one that cannot is dropped). Some trails with no CT203 mistake get a planted
-    CT203 unknown."""
-    plan = TrailPlan(fmt, provider_region)
+    written with and that agrees with the others (one that cannot is dropped). Some trails get a
+    planted CT203, CT204 or CT301 unknown where that rule has no mistake."""
+    plan = TrailPlan(fmt, provider_region, own_bucket=not external_bucket)
     for rule in sorted(mistakes & set(POLICY_PLANTINGS)):
-        plan.plant(rng, rule, "fail")
+        plan.plant(rng, rule, "fail", mistakes)
     plain = mistakes - set(POLICY_PLANTINGS)
     has_logs_key = "CT004" not in mistakes and "CT202" not in mistakes
     if has_logs_key and "CT203" not in plan.policy and rng.random() < UNKNOWN_CT203:
         plan.plant(rng, "CT203", "unknown")
+    if "CT004" not in mistakes and "CT204" not in plan.policy and rng.random() < UNKNOWN_CT204:
+        plan.plant(rng, "CT204", "unknown")
+    if ("CT003" not in mistakes and "CT301" not in plan.policy and "CT302" not in plan.policy
+            and rng.random() < UNKNOWN_CT301):
+        plan.plant(rng, "CT301", "unknown", mistakes)
     return plain, plan
 
 
@@ -592,7 +1003,9 @@ locals {
     else:
         lines.append("  s3_bucket_name                = aws_s3_bucket.trail.%s\n" % rng.choice(["id", "id", "bucket"]))
     if rng.random() < 0.3:
-        lines.append('  s3_key_prefix                 = "%s"\n' % rng.choice(["cloudtrail", "audit", "org"]))
+        prefix = rng.choice(["cloudtrail", "audit", "org"])
+        plan.prefix = prefix + "/"
+        lines.append('  s3_key_prefix                 = "%s"\n' % prefix)
     if "CT006" in mistakes:
         lines.append("  include_global_service_events = false\n")
     elif rng.random() < 0.7:
@@ -645,63 +1058,16 @@ locals {
         main += header_comment + 'resource "aws_cloudtrail" "this" {\n' + "".join(lines) + "}\n"
         files["main.tf"] = main
 
+    files["main.tf"] += tf_access_policies(rng, plan)
+
     # bucket.tf
     if not external_bucket:
-        files["bucket.tf"] = tf_trail_bucket(rng, mistakes, legacy_bucket, cmk)
+        files["bucket.tf"] = tf_trail_bucket(rng, mistakes, legacy_bucket, cmk, plan)
 
     # kms.tf
     key_rotation = "false" if "CT303" in mistakes else "true"
     logs_key_rotation = "false" if "CT303L" in mistakes else "true"
-    kms = sub(
-        '''# Customer managed key for the trail's log files.
-resource "aws_kms_key" "trail" {
-  description             = "Encrypts the log files of the ${var.name} trail"
-  deletion_window_in_days = 30
-  enable_key_rotation     = @rot@
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "EnableAccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "AllowCloudTrailToEncryptLogs"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = "kms:GenerateDataKey*"
-        Resource  = "*"
-        Condition = {
-          StringLike = {
-            "kms:EncryptionContext:aws:cloudtrail:arn" = "arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*"
-          }
-          StringEquals = { "aws:SourceArn" = local.trail_arn }
-        }
-      },
-      {
-        Sid       = "AllowCloudTrailToDescribeKey"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = "kms:DescribeKey"
-        Resource  = "*"
-      },
-    ]
-  })
-
-  tags = local.tags
-}
-
-resource "aws_kms_alias" "trail" {
-  name          = "alias/${var.name}-cloudtrail"
-  target_key_id = aws_kms_key.trail.key_id
-}
-''',
-        rot=key_rotation,
-    )
+    kms = tf_trail_key(rng, plan, key_rotation)
     if cwl and "CT202" not in mistakes:
         kms += tf_logs_key(rng, plan, logs_key_rotation)
     files["kms.tf"] = kms
@@ -720,45 +1086,7 @@ resource "aws_kms_alias" "trail" {
             logs += "  kms_key_id        = aws_kms_key.logs.arn\n"
         logs += "  tags              = local.tags\n}\n"
         files["logs.tf"] = logs
-        files["iam.tf"] = '''# The role CloudTrail assumes to write events to the log group.
-resource "aws_iam_role" "cloudtrail_cloudwatch" {
-  name = "${var.name}-cloudtrail-to-cloudwatch"
-
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "CloudTrailAssumeRole"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = "sts:AssumeRole"
-        Condition = {
-          StringEquals = { "aws:SourceArn" = local.trail_arn }
-        }
-      },
-    ]
-  })
-
-  tags = local.tags
-}
-
-resource "aws_iam_role_policy" "cloudtrail_cloudwatch" {
-  name = "write-trail-log-group"
-  role = aws_iam_role.cloudtrail_cloudwatch.id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "WriteTrailEvents"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${aws_cloudwatch_log_group.trail.name}:log-stream:*"
-      },
-    ]
-  })
-}
-'''
+        files["iam.tf"] = tf_trail_role(rng, plan)
         if rng.random() < 0.6:
             files["alarms.tf"] = tf_cis_alarms(rng)
 
@@ -797,6 +1125,116 @@ output "log_group_name" {
     fail += plan.fail
     unknown = (["CT002"] if unknown_validation else []) + plan.unknown
     return files, sorted(fail), sorted(unknown)
+
+
+def tf_policy_expr(rng, name, statements, sp, styles=("jsonencode", "jsonencode", "document", "heredoc"), indent=1):
+    """A policy attribute's value in one of the ways modules write it, and the
+    `data "aws_iam_policy_document"` block it needs (or "")."""
+    style = rng.choice(styles)
+    if style == "document":
+        return "data.aws_iam_policy_document.%s.json" % name, "\n" + hcl_policy_document(name, statements, sp)
+    if style == "heredoc":
+        return hcl_heredoc(statements, sp, indent), ""
+    return hcl_jsonencode(statements, sp, indent), ""
+
+
+def tf_trail_key(rng, plan, rotation):
+    """The trail's key (CT301, CT302, CT304 in its policy, CT305 in its properties) and alias;
+    the policy on the key, in an aws_kms_key_policy, or none (the default key policy)."""
+    statements = trail_key_statements(rng, plan)
+    sp = tf_spelling(rng, plan.provider_region)
+    spec, usage, enabled = trail_key_properties(plan)
+    out = sub(
+        '''# Customer managed key for the trail's log files.
+resource "aws_kms_key" "trail" {
+  description             = "Encrypts the log files of the ${var.name} trail"
+  deletion_window_in_days = 30
+  enable_key_rotation     = @rot@
+''',
+        rot=rotation,
+    )
+    if spec:
+        out += '  customer_master_key_spec = "%s"\n  key_usage                = "%s"\n' % (spec, usage)
+    if enabled is not None:
+        out += "  is_enabled              = %s\n" % ("true" if enabled else "false")
+    extra = ""
+    separate = statements is not None and rng.random() < 0.3
+    if statements is not None and not separate:
+        expr, extra = tf_policy_expr(rng, "trail_key", statements, sp)
+        out += "\n  policy = " + expr + "\n"
+    out += "\n  tags = local.tags\n}\n"
+    if separate:
+        expr, extra = tf_policy_expr(rng, "trail_key", statements, sp)
+        out += '\nresource "aws_kms_key_policy" "trail" {\n  key_id = aws_kms_key.trail.id\n  policy = ' + expr + "\n}\n"
+    out += extra
+    out += '''
+resource "aws_kms_alias" "trail" {
+  name          = "alias/${var.name}-cloudtrail"
+  target_key_id = aws_kms_key.trail.key_id
+}
+'''
+    return out
+
+
+def tf_trail_role(rng, plan):
+    """The role CloudTrail assumes to write events to the log group: its trust policy (CT204) and
+    its permissions (CT205, CT206) as an aws_iam_role_policy or an attached aws_iam_policy."""
+    sp = tf_spelling(rng, plan.provider_region)
+    trust, extra = tf_policy_expr(rng, "cloudtrail_assume", role_trust_statements(rng, plan), sp)
+    out = ('''# The role CloudTrail assumes to write events to the log group.
+resource "aws_iam_role" "cloudtrail_cloudwatch" {
+  name = "${var.name}-cloudtrail-to-cloudwatch"
+
+  assume_role_policy = ''' + trust + '''
+
+  tags = local.tags
+}
+''' + extra)
+    statements = role_permission_statements(rng, plan)
+    if statements is None:
+        return out
+    policy, extra = tf_policy_expr(rng, "cloudtrail_cloudwatch", statements, sp)
+    if rng.random() < 0.7:
+        out += ('''
+resource "aws_iam_role_policy" "cloudtrail_cloudwatch" {
+  name = "write-trail-log-group"
+  role = aws_iam_role.cloudtrail_cloudwatch.id
+
+  policy = ''' + policy + "\n}\n")
+    else:
+        out += ('''
+resource "aws_iam_policy" "cloudtrail_cloudwatch" {
+  name   = "${var.name}-write-trail-log-group"
+  policy = ''' + policy + '''
+}
+
+resource "aws_iam_role_policy_attachment" "cloudtrail_cloudwatch" {
+  role       = aws_iam_role.cloudtrail_cloudwatch.name
+  policy_arn = aws_iam_policy.cloudtrail_cloudwatch.arn
+}
+''')
+    return out + extra
+
+
+def tf_access_policies(rng, plan):
+    """The identity policies of the trail's operators (CT401, CT403) and, with the trail's own
+    bucket, of its log readers (CT402). Always there when one of them has a mistake planted."""
+    out = ""
+    sp = tf_spelling(rng, plan.provider_region)
+    if plan.v("CT401") or plan.v("CT403") or rng.random() < 0.6:
+        expr, extra = tf_policy_expr(rng, "trail_operators", operators_statements(rng, plan), sp)
+        out += ('''
+resource "aws_iam_policy" "trail_operators" {
+  name        = "${var.name}-trail-operators"
+  description = "Read every trail; start, stop and update this one."
+  policy      = ''' + expr + "\n}\n" + extra)
+    if plan.own_bucket and (plan.v("CT402") or rng.random() < 0.6):
+        expr, extra = tf_policy_expr(rng, "trail_log_readers", readers_statements(rng, plan), sp)
+        out += ('''
+resource "aws_iam_policy" "trail_log_readers" {
+  name   = "${var.name}-trail-log-readers"
+  policy = ''' + expr + "\n}\n" + extra)
+    return out
 
 
 def tf_logs_key(rng, plan, rotation):
@@ -969,7 +1407,7 @@ def tf_event_selectors(rng, bad_mgmt, s3):
     return mgmt + data + "\n"
 
 
-def tf_trail_bucket(rng, mistakes, legacy, cmk):
+def tf_trail_bucket(rng, mistakes, legacy, cmk, plan):
     out = []
     if legacy:
         # AWS provider v3 style: inline blocks on aws_s3_bucket.
@@ -1098,7 +1536,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
     # public access block: legacy and split styles both use the separate resource
     if "CT104" in mistakes:
         if rng.random() < 0.6:
-            off = rng.choice(["block_public_policy", "restrict_public_buckets", "block_public_acls"])
+            # A public policy (CT103) is only public when the block does not restrict it.
+            off = "restrict_public_buckets" if plan.v("CT103") else rng.choice(
+                ["block_public_policy", "restrict_public_buckets", "block_public_acls"])
             vals = {k: "true" for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")}
             vals[off] = "false"
             out.append(
@@ -1118,52 +1558,8 @@ resource "aws_s3_bucket_public_access_block" "trail" {
 }
 '''
         )
-    out.append(
-        '''
-resource "aws_s3_bucket_policy" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AWSCloudTrailAclCheck"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = "s3:GetBucketAcl"
-        Resource  = aws_s3_bucket.trail.arn
-        Condition = {
-          StringEquals = { "aws:SourceArn" = local.trail_arn }
-        }
-      },
-      {
-        Sid       = "AWSCloudTrailWrite"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.trail.arn}/AWSLogs/${local.account_id}/*"
-        Condition = {
-          StringEquals = {
-            "s3:x-amz-acl"  = "bucket-owner-full-control"
-            "aws:SourceArn" = local.trail_arn
-          }
-        }
-      },
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.trail.arn, "${aws_s3_bucket.trail.arn}/*"]
-        Condition = {
-          Bool = { "aws:SecureTransport" = "false" }
-        }
-      },
-    ]
-  })
-}
-'''
-    )
+    expr, extra = tf_policy_expr(rng, "trail_bucket", bucket_statements(rng, plan), tf_spelling(rng, plan.provider_region))
+    out.append('\nresource "aws_s3_bucket_policy" "trail" {\n  bucket = aws_s3_bucket.trail.id\n\n  policy = ' + expr + "\n}\n" + extra)
     out.append(
         '''
 # Receives the server access logs of the trail bucket (SSE-S3: access-log delivery does not
@@ -2250,6 +2646,29 @@ output "tags" {
 # ---------------------------------------------------------------------------------------------
 
 
+def cfn_yaml_access_policies(rng, plan):
+    """The operators' and log readers' managed policies (CT401, CT402, CT403) in YAML."""
+    out = ""
+    if plan.v("CT401") or plan.v("CT403") or rng.random() < 0.6:
+        out += ("  TrailOperatorsPolicy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n"
+                '      Description: !Sub "Read every trail; start, stop and update ${Name}-trail."\n'
+                "      PolicyDocument:\n" + cfn_yaml_policy(operators_statements(rng, plan), 8) + "\n")
+    if plan.own_bucket and (plan.v("CT402") or rng.random() < 0.6):
+        out += ("  TrailLogReadersPolicy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n"
+                "      PolicyDocument:\n" + cfn_yaml_policy(readers_statements(rng, plan), 8, flow_actions=rng.random() < 0.4) + "\n")
+    return out
+
+
+def cfn_json_access_policies(rng, plan, res):
+    """The same in JSON."""
+    if plan.v("CT401") or plan.v("CT403") or rng.random() < 0.6:
+        res["TrailOperatorsPolicy"] = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": cfn_json_value(operators_statements(rng, plan))}}}
+    if plan.own_bucket and (plan.v("CT402") or rng.random() < 0.6):
+        res["TrailLogReadersPolicy"] = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": cfn_json_value(readers_statements(rng, plan))}}}
+
+
 def cfn_trail_yaml(c, name, mistakes, external_bucket=None, plan=None):
     rng = c.rng
     plan = plan or TrailPlan("cfn")
@@ -2306,6 +2725,7 @@ Resources:
 '''
     )
     # keys
+    spec, usage, enabled = trail_key_properties(plan)
     y.append(
         sub(
             '''  TrailKey:
@@ -2314,52 +2734,33 @@ Resources:
       Description: !Sub "Encrypts the log files of the ${Name} trail"
       EnableKeyRotation: @rot@
       PendingWindowInDays: 30
-      KeyPolicy:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: EnableAccountAdministration
-            Effect: Allow
-            Principal:
-              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
-            Action: kms:*
-            Resource: "*"
-          - Sid: AllowCloudTrailToEncryptLogs
-            Effect: Allow
-            Principal:
-              Service: cloudtrail.amazonaws.com
-            Action: kms:GenerateDataKey*
-            Resource: "*"
-            Condition:
-              StringLike:
-                kms:EncryptionContext:aws:cloudtrail:arn: !Sub "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"
-          - Sid: AllowCloudTrailToDescribeKey
-            Effect: Allow
-            Principal:
-              Service: cloudtrail.amazonaws.com
-            Action: kms:DescribeKey
-            Resource: "*"
-
+''',
+            rot="false" if "CT303" in mistakes else "true",
+        )
+        + ("      KeySpec: %s\n      KeyUsage: %s\n" % (spec, usage) if spec else "")
+        + ("      Enabled: %s\n" % ("true" if enabled else "false") if enabled is not None else "")
+        + "      KeyPolicy:\n" + cfn_yaml_policy(trail_key_statements(rng, plan), 8, flow_actions=rng.random() < 0.4)
+        + '''
   TrailKeyAlias:
     Type: AWS::KMS::Alias
     Properties:
       AliasName: !Sub "alias/${Name}-cloudtrail"
       TargetKeyId: !Ref TrailKey
 
-''',
-            rot="false" if "CT303" in mistakes else "true",
-        )
+'''
     )
     if not external_bucket:
         props = []
         if "CT104" in mistakes:
             if rng.random() < 0.6:
+                # A public policy (CT103) is only public when the block does not restrict it.
                 props.append(
                     '''      PublicAccessBlockConfiguration:
         BlockPublicAcls: true
-        BlockPublicPolicy: false
+        BlockPublicPolicy: @bpp@
         IgnorePublicAcls: true
-        RestrictPublicBuckets: true
-'''
+        RestrictPublicBuckets: @rpb@
+'''.replace("@bpp@", "true" if plan.v("CT103") else "false").replace("@rpb@", "false" if plan.v("CT103") else "true")
                 )
         else:
             props.append(
@@ -2431,35 +2832,7 @@ Resources:
     Properties:
       Bucket: !Ref TrailBucket
       PolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: AWSCloudTrailAclCheck
-            Effect: Allow
-            Principal:
-              Service: cloudtrail.amazonaws.com
-            Action: s3:GetBucketAcl
-            Resource: !GetAtt TrailBucket.Arn
-          - Sid: AWSCloudTrailWrite
-            Effect: Allow
-            Principal:
-              Service: cloudtrail.amazonaws.com
-            Action: s3:PutObject
-            Resource: !Sub "${TrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*"
-            Condition:
-              StringEquals:
-                s3:x-amz-acl: bucket-owner-full-control
-          - Sid: DenyInsecureTransport
-            Effect: Deny
-            Principal: "*"
-            Action: s3:*
-            Resource:
-              - !GetAtt TrailBucket.Arn
-              - !Sub "${TrailBucket.Arn}/*"
-            Condition:
-              Bool:
-                aws:SecureTransport: "false"
-
-'''
+''' + cfn_yaml_policy(bucket_statements(rng, plan), 8, flow_actions=rng.random() < 0.4) + "\n"
         )
     if cwl:
         lg = ["  TrailLogGroup:\n    Type: AWS::Logs::LogGroup\n    Properties:\n",
@@ -2484,30 +2857,14 @@ Resources:
                 + cfn_yaml_policy(statements, 8, flow_actions=rng.random() < 0.4)
                 + "\n"
             )
-        y.append(
-            '''  CloudTrailLogsRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal:
-              Service: cloudtrail.amazonaws.com
-            Action: sts:AssumeRole
-      Policies:
-        - PolicyName: write-trail-log-group
-          PolicyDocument:
-            Version: "2012-10-17"
-            Statement:
-              - Effect: Allow
-                Action:
-                  - logs:CreateLogStream
-                  - logs:PutLogEvents
-                Resource: !Sub "${TrailLogGroup.Arn}"
-
-'''
-        )
+        role = ("  CloudTrailLogsRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n"
+                + cfn_yaml_policy(role_trust_statements(rng, plan), 8))
+        perms = role_permission_statements(rng, plan)
+        if perms is not None:
+            role += ("      Policies:\n        - PolicyName: write-trail-log-group\n          PolicyDocument:\n"
+                     + cfn_yaml_policy(perms, 12, flow_actions=rng.random() < 0.4))
+        y.append(role + "\n")
+    y.append(cfn_yaml_access_policies(rng, plan))
     t = ["  Trail:\n    Type: AWS::CloudTrail::Trail\n"]
     if not external_bucket:
         t.append("    DependsOn: TrailBucketPolicy\n")
@@ -2590,32 +2947,18 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None, plan=None):
     cwl = "CT004" not in mistakes
     retention = rng.choice([30, 60, 90, 180]) if "CT201" in mistakes else rng.choice([365, 731, 3653])
     res = {}
-    res["TrailKey"] = {
-        "Type": "AWS::KMS::Key",
-        "Properties": {
-            "Description": {"Fn::Sub": "Encrypts the log files of the ${Name} trail"},
-            "EnableKeyRotation": "CT303" not in mistakes,
-            "KeyPolicy": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "EnableAccountAdministration",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    },
-                    {
-                        "Sid": "AllowCloudTrailToEncryptLogs",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                        "Action": "kms:GenerateDataKey*",
-                        "Resource": "*",
-                    },
-                ],
-            },
-        },
+    spec, usage, enabled = trail_key_properties(plan)
+    key_props = {
+        "Description": {"Fn::Sub": "Encrypts the log files of the ${Name} trail"},
+        "EnableKeyRotation": "CT303" not in mistakes,
     }
+    if spec:
+        key_props["KeySpec"] = spec
+        key_props["KeyUsage"] = usage
+    if enabled is not None:
+        key_props["Enabled"] = enabled
+    key_props["KeyPolicy"] = {"Version": "2012-10-17", "Statement": cfn_json_value(trail_key_statements(rng, plan))}
+    res["TrailKey"] = {"Type": "AWS::KMS::Key", "Properties": key_props}
     if not external_bucket:
         props = {}
         if "CT104" not in mistakes:
@@ -2623,8 +2966,10 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None, plan=None):
                 "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
             }
         elif rng.random() < 0.6:
+            # A public policy (CT103) is only public when the block does not restrict it.
             props["PublicAccessBlockConfiguration"] = {
-                "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": False, "RestrictPublicBuckets": True,
+                "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": False,
+                "RestrictPublicBuckets": not plan.v("CT103"),
             }
         if "CT101" not in mistakes:
             props["VersioningConfiguration"] = {"Status": "Enabled"}
@@ -2662,26 +3007,7 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None, plan=None):
             "Type": "AWS::S3::BucketPolicy",
             "Properties": {
                 "Bucket": {"Ref": "TrailBucket"},
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "AWSCloudTrailAclCheck",
-                            "Effect": "Allow",
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Action": "s3:GetBucketAcl",
-                            "Resource": {"Fn::GetAtt": ["TrailBucket", "Arn"]},
-                        },
-                        {
-                            "Sid": "AWSCloudTrailWrite",
-                            "Effect": "Allow",
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Action": "s3:PutObject",
-                            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["TrailBucket", "Arn"]}, "/AWSLogs/", {"Ref": "AWS::AccountId"}, "/*"]]},
-                            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
-                        },
-                    ],
-                },
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": cfn_json_value(bucket_statements(rng, plan))},
             },
         }
     if cwl:
@@ -2699,17 +3025,14 @@ def cfn_trail_json(c, name, mistakes, external_bucket=None, plan=None):
                 },
             }
         res["TrailLogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": lg}
-        res["CloudTrailLogsRole"] = {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            },
-        }
+        role = {"AssumeRolePolicyDocument": {"Version": "2012-10-17",
+                                             "Statement": cfn_json_value(role_trust_statements(rng, plan))}}
+        perms = role_permission_statements(rng, plan)
+        if perms is not None:
+            role["Policies"] = [{"PolicyName": "write-trail-log-group",
+                                 "PolicyDocument": {"Version": "2012-10-17", "Statement": cfn_json_value(perms)}}]
+        res["CloudTrailLogsRole"] = {"Type": "AWS::IAM::Role", "Properties": role}
+    cfn_json_access_policies(rng, plan, res)
     tp = {"TrailName": {"Fn::Sub": "${Name}-trail"}}
     tp["S3BucketName"] = external_bucket if external_bucket else {"Ref": "TrailBucket"}
     tp["IsLogging"] = "CT005" not in mistakes
@@ -3135,6 +3458,11 @@ def policy_json(c):
             "Action": acts if len(acts) > 1 else acts[0],
             "Resource": rng.choice(["*", "arn:aws:%s:*:%s:*" % (svc, c.account()), ["arn:aws:s3:::acme-%d" % c.uid(), "arn:aws:s3:::acme-%d/*" % c.uid()]]),
         }
+        if svc == "s3" and st["Effect"] == "Allow" and "s3:Delete*" in acts:
+            # An application's own buckets: s3:Delete* on "*" would reach the trail buckets'
+            # log files (CT401), which these policies are not about.
+            n = c.uid()
+            st["Resource"] = ["arn:aws:s3:::acme-%d" % n, "arn:aws:s3:::acme-%d/*" % n]
         if rng.random() < 0.3:
             st["Condition"] = {"StringEquals": {"aws:RequestedRegion": rng.sample(REGIONS, 2)}}
         stmts.append(st)
@@ -3376,7 +3704,7 @@ def generate(n_files, seed, stacks=None):
             external = None
             if rng.random() < 0.12:
                 external = "org-log-archive-%d-%s" % (uid, c.account())
-            mistakes, plan = make_plan(rng, "tf", pick_mistakes(rng, external), region)
+            mistakes, plan = make_plan(rng, "tf", pick_mistakes(rng, external), region, external)
             unknown_validation = "CT002" not in mistakes and rng.random() < 0.08
             files, fail, unknown = tf_trail_module(
                 c, "%s-audit-%d" % (team, uid), team, mistakes, external, unknown_validation,
@@ -3420,7 +3748,7 @@ def generate(n_files, seed, stacks=None):
             external = None
             if rng.random() < 0.12:
                 external = "org-log-archive-%d-%s" % (uid, c.account())
-            mistakes, plan = make_plan(rng, "cfn", pick_mistakes(rng, external))
+            mistakes, plan = make_plan(rng, "cfn", pick_mistakes(rng, external), None, external)
             name = "%s-audit-%d" % (team, uid)
             if rng.random() < 0.7:
                 text, fail, unknown = cfn_trail_yaml(c, name, mistakes, external, plan)
