@@ -92,6 +92,10 @@ impl Query {
                         .collect()
                 };
                 let (objects, bucket_level) = (granted(&self.object_actions), granted(&self.bucket_actions));
+                // No S3 action of either kind: nothing to judge on any bucket.
+                if objects.is_empty() && bucket_level.is_empty() {
+                    continue;
+                }
                 for b in &buckets {
                     match judge(&st, resource, b, &objects, &bucket_level) {
                         Judged::Fits => {}

@@ -97,7 +97,7 @@ impl Query {
 
     /// The requests to ask: (action, resource, what the resource is in words), in the
     /// partitions the policy may be deployed in.
-    fn requests(&self, partitions: &[Part], region: &Part, cx: &Ctx<'_>) -> Vec<(String, Text, String)> {
+    fn requests(&self, partitions: &[Part], region: &Part, cx: &Ctx<'_>) -> Vec<(String, Text, String, Option<usize>)> {
         let mut out = Vec::new();
         for a in &self.trail_actions {
             for p in partitions {
@@ -109,7 +109,7 @@ impl Query {
                 t.push(Part::Sym(Sym::Account));
                 t.push(Part::Lit(":trail/".into()));
                 t.push(any("a trail name"));
-                out.push((a.clone(), t, "every trail".to_string()));
+                out.push((a.clone(), t, "every trail".to_string(), None));
             }
         }
         let buckets = trail_buckets(cx);
@@ -122,9 +122,9 @@ impl Query {
                     t.push(any("a bucket"));
                     t.push(Part::Lit("/".into()));
                     t.push(any("an object key"));
-                    out.push((a.clone(), t, "the objects of every bucket".to_string()));
+                    out.push((a.clone(), t, "the objects of every bucket".to_string(), None));
                 }
-                for b in buckets {
+                for (bi, b) in buckets.iter().enumerate() {
                     let mut t = Text::lit("arn:");
                     t.push(p.clone());
                     t.push(Part::Lit(":s3:::".into()));
@@ -132,7 +132,12 @@ impl Query {
                     t.push(Part::Lit("/".into()));
                     t.append(b.logs_prefix.clone());
                     t.push(any("a log file"));
-                    out.push((a.clone(), t, format!("the log files in trail bucket `{}`", b.name)));
+                    out.push((
+                        a.clone(),
+                        t,
+                        format!("the log files in trail bucket `{}`", b.name),
+                        Some(bi),
+                    ));
                 }
             }
         }
@@ -171,7 +176,38 @@ impl Query {
                 if st.effect == Effect::Deny || !st.conditions.is_empty() {
                     continue;
                 }
-                for (action, resource, what) in &requests {
+                // A scan has a trail bucket per trail: ask only about the actions the statement
+                // may grant and the buckets its resources may name, or the rule is quadratic.
+                let buckets = trail_buckets(cx);
+                let mut candidates: Option<Option<std::collections::HashSet<usize>>> = None;
+                let mut may: Vec<(&str, bool)> = Vec::new();
+                for (action, resource, what, bucket) in &requests {
+                    let can = match may.iter().find(|(a, _)| a == action) {
+                        Some((_, can)) => *can,
+                        None => {
+                            let can = st.unreadable || action_may_match(st, action);
+                            may.push((action, can));
+                            can
+                        }
+                    };
+                    if !can {
+                        continue;
+                    }
+                    if let Some(bi) = bucket {
+                        let set = candidates.get_or_insert_with(|| {
+                            bucket_names(st).map(|names| {
+                                buckets
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(_, b)| names.iter().any(|n| name_may_match(n, &b.name)))
+                                    .map(|(i, _)| i)
+                                    .collect()
+                            })
+                        });
+                        if set.as_ref().is_some_and(|s| !s.contains(bi)) {
+                            continue;
+                        }
+                    }
                     let req = Request::new(Principal::Unknown, action, resource.clone());
                     let applies = if st.unreadable {
                         Tri::Maybe
@@ -239,6 +275,60 @@ impl Query {
         }
         unknown.unwrap_or_else(|| Outcome::pass(target))
     }
+}
+
+/// Can the statement's `Action` name `action`? `NotAction` and unreadable lists may.
+fn action_may_match(st: &Statement, action: &str) -> bool {
+    if st.not_action.is_some() {
+        return true;
+    }
+    let Some(actions) = &st.action else { return true };
+    let wanted = Text::lit(action);
+    actions
+        .items
+        .iter()
+        .any(|i| crate::policy::matches(&i.text, &wanted, crate::policy::Mode::GLOB_FOLD) != Tri::No)
+}
+
+/// The bucket-name patterns the statement's `Resource` names (the part of each S3 ARN before the
+/// first `/`); `None` when it may name any bucket (`*`, `NotResource`, an item not read as an S3
+/// ARN).
+fn bucket_names(st: &Statement) -> Option<Vec<Text>> {
+    if st.not_resource.is_some() || st.unreadable {
+        return None;
+    }
+    let resources = st.resource.as_ref()?;
+    let mut out = Vec::new();
+    for i in &resources.items {
+        let fields = i.text.split(":");
+        match fields.get(2).and_then(|f| f.as_lit()) {
+            Some("s3") if fields.len() >= 6 && fields[0].as_lit() == Some("arn") => {
+                let mut rest = Text::default();
+                for (n, f) in fields[5..].iter().enumerate() {
+                    if n > 0 {
+                        rest.push(Part::Lit(":".into()));
+                    }
+                    rest.append(f.clone());
+                }
+                let name = rest.split_once("/").map_or(rest.clone(), |(n, _)| n);
+                out.push(name);
+            }
+            // Another service's ARN names no bucket.
+            Some(_) if fields.len() >= 3 && fields[0].as_lit() == Some("arn") => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Can the bucket-name pattern `pattern` name the bucket `name`? Two literals compare directly.
+fn name_may_match(pattern: &Text, name: &Text) -> bool {
+    if let (Some(p), Some(n)) = (pattern.as_lit(), name.as_lit())
+        && !p.contains(['*', '?'])
+    {
+        return p == n;
+    }
+    crate::policy::matches(pattern, name, crate::policy::Mode::GLOB) != Tri::No
 }
 
 /// The partition of a literal region; otherwise the symbolic partition and each literal one the
