@@ -34,8 +34,13 @@ def main():
         return rel if rel in scopes else "(outside any trail scope) " + rel
 
     got = collections.defaultdict(collections.Counter)
+    # Registry modules called by workload stacks: the corpus writes no .terraform/modules/
+    # modules.json, so ctlint says, rightly, that it cannot read them (an unknown CT000 on each
+    # call). They are counted here, not planted per scope.
+    unread_modules = [f for f in d["findings"]
+                      if f["rule"] == "CT000" and f["verdict"] == "unknown" and " is not read, so what it defines is not checked" in f["message"]]
     for f in d["findings"]:
-        if f["rule"] in ignored:
+        if f["rule"] in ignored or f in unread_modules:
             continue
         got[scope_of(f["location"]["file"])][(f["rule"], f["verdict"])] += 1
     want = {s: collections.Counter([(r, "fail") for r in e["fail"] if r not in ignored]
@@ -46,6 +51,7 @@ def main():
     in_skipped = [f for f in d["findings"] for x in ("/.terraform/", "/node_modules/", "/build/") if x in f["location"]["file"]]
     by_rule = collections.Counter((f["rule"], f["verdict"]) for f in d["findings"])
     matched = len(scopes) - len([s for s in bad if s in scopes])
+    print("- %d module calls the corpus gives no modules.json for are reported as unknown (not read), as they should be" % len(unread_modules))
     print("- %s: %d files, %d trail scopes (stacks; %d compliant); ctlint %d findings, %d CT000, %d errors; "
           "**%d of %d trail scopes match the planted mistakes exactly**%s; %d bad setups planted in .terraform/, "
           "node_modules/ and build/ (gitignored), none reported: %s%s" % (
