@@ -498,7 +498,7 @@ fn nearest_span(target: &Resource, fields: &[String]) -> Span {
 
 /// How the user spells a model path in the target's format: `versioning_configuration.status`
 /// is shown as the schema's names joined by dots, model names where the format has none.
-fn source_name(target: &Resource, path: &[&str]) -> String {
+pub(crate) fn source_name(target: &Resource, path: &[&str]) -> String {
     let mut fields = schema::fields(target.kind);
     let mut out = Vec::new();
     for seg in path {

@@ -22,6 +22,7 @@
 //! the verdict unknown where it could decide it.
 
 use super::Outcome;
+use super::policy_docs::statement_name;
 use crate::finding::Verdict;
 use crate::model::{Resource, V};
 use crate::policy::{self, CALLER_KEYS, Effect, Policy, PrincipalKind, Statement};
@@ -163,13 +164,6 @@ fn policy(bucket: &Resource, found: &mut Vec<Outcome>) {
             public,
             "restrict_public_buckets",
         ));
-    }
-}
-
-fn statement_name(st: &Statement) -> String {
-    match &st.sid {
-        Some(sid) => format!("statement `{sid}`"),
-        None => format!("statement {}", st.index + 1),
     }
 }
 

@@ -22,7 +22,7 @@
 //! policies attached is unknown.
 
 use crate::finding::Verdict;
-use crate::model::{Format, Kind, Origin, Resource, Text, V, Val, schema};
+use crate::model::{Kind, Origin, Resource, Text, V, Val, schema};
 use crate::policy::{self, ContextValue, Decision, Outcome as Effect, Policy, Principal, Request};
 use crate::resolve::Resolver;
 use crate::rules::builtins::Outcome;
@@ -101,26 +101,10 @@ impl Query {
                 _ => return Err(format!("`principal = \"{p}\"`: write `service:NAME`, `aws:ARN` or `*`")),
             },
         };
-        let actions: Vec<String> = table
-            .get("actions")
-            .ok_or("`policy_allows` needs `actions`")?
-            .as_array()
-            .ok_or("`actions` takes a list of actions")?
-            .iter()
-            .map(|a| {
-                let a = a.as_str().ok_or("`actions` takes a list of strings")?;
-                let concrete = a.split_once(':').is_some_and(|(s, n)| {
-                    !s.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())
-                });
-                if concrete {
-                    Ok(a.to_string())
-                } else {
-                    Err(format!(
-                        "`{a}` is not an action: a request names one action, `service:Action`, without wildcards"
-                    ))
-                }
-            })
-            .collect::<Result<_, String>>()?;
+        if !table.contains_key("actions") {
+            return Err("`policy_allows` needs `actions`".into());
+        }
+        let actions = super::tampering::actions(table, "actions", "policy_allows")?;
         if actions.is_empty() {
             return Err("`actions` lists at least one action".into());
         }
@@ -241,7 +225,7 @@ impl Query {
             };
         }
         let field = target.field(&self.policy);
-        let name = spelled(target, &self.policy);
+        let name = crate::rules::eval::source_name(target, &[&self.policy]);
         // Attached managed policies the scan does not define may grant anything.
         let outside: Vec<String> = if self.policy == "policies" {
             outside_policies(target, cx)
@@ -486,22 +470,6 @@ fn outside_policies(role: &Resource, cx: &Ctx<'_>) -> Vec<String> {
         })
     };
     arns.iter().filter(|a| !in_scan(a)).map(|a| format!("`{a}`")).collect()
-}
-
-/// How the target's format spells a model field.
-fn spelled(target: &Resource, field: &str) -> String {
-    let f = schema::field(schema::fields(target.kind), field);
-    let name = f.map(|f| {
-        if target.format == Format::Terraform {
-            f.tf
-        } else {
-            f.cfn
-        }
-    });
-    match name {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => field.to_string(),
-    }
 }
 
 #[cfg(test)]

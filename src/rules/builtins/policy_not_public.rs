@@ -13,9 +13,10 @@
 //! a condition on a key that restricts the caller has a value that is not known.
 
 use crate::finding::Verdict;
-use crate::model::{Format, Kind, Part, Resource, Text, schema};
+use crate::model::{Kind, Part, Resource, Text, schema};
 use crate::policy::{self, Effect, Policy, PrincipalKind, Statement};
 use crate::rules::builtins::Outcome;
+use crate::rules::builtins::policy_docs::statement_name;
 
 /// The arguments of one `policy_not_public` call.
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ impl Query {
         let Some(doc) = target.field(&self.policy) else {
             return Outcome::pass(target);
         };
-        let name = spelled(target, &self.policy);
+        let name = crate::rules::eval::source_name(target, &[&self.policy]);
         let outcome = |verdict, span, state| Outcome {
             verdict,
             span,
@@ -194,29 +195,6 @@ fn actions(st: &Statement) -> String {
         (Some(a), _) => list(a).join(", "),
         (None, Some(n)) => format!("every action but {}", list(n).join(", ")),
         (None, None) => "its actions".into(),
-    }
-}
-
-fn statement_name(st: &Statement) -> String {
-    match &st.sid {
-        Some(sid) => format!("statement `{sid}`"),
-        None => format!("statement {}", st.index + 1),
-    }
-}
-
-/// How the target's format spells a model field.
-fn spelled(target: &Resource, field: &str) -> String {
-    let f = schema::field(schema::fields(target.kind), field);
-    let name = f.map(|f| {
-        if target.format == Format::Terraform {
-            f.tf
-        } else {
-            f.cfn
-        }
-    });
-    match name {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => field.to_string(),
     }
 }
 

@@ -45,26 +45,10 @@ impl Query {
                 k.noun()
             ));
         }
-        let actions: Vec<String> = table
-            .get("actions")
-            .ok_or("`role_grants_only` needs `actions`")?
-            .as_array()
-            .ok_or("`actions` takes a list of actions")?
-            .iter()
-            .map(|a| {
-                let a = a.as_str().ok_or("`actions` takes a list of strings")?;
-                let concrete = a.split_once(':').is_some_and(|(s, n)| {
-                    !s.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())
-                });
-                if concrete {
-                    Ok(a.to_string())
-                } else {
-                    Err(format!(
-                        "`{a}` is not an action: write `service:Action`, without wildcards"
-                    ))
-                }
-            })
-            .collect::<Result<_, String>>()?;
+        if !table.contains_key("actions") {
+            return Err("`role_grants_only` needs `actions`".into());
+        }
+        let actions = super::tampering::actions(table, "actions", "role_grants_only")?;
         if actions.is_empty() {
             return Err("`actions` lists at least one action".into());
         }

@@ -15,7 +15,7 @@
 //!   `is_enabled` is true.
 
 use crate::finding::Verdict;
-use crate::model::{Format, Kind, Resource, Val, schema};
+use crate::model::{Kind, Resource, Val};
 use crate::rules::builtins::Outcome;
 use crate::rules::describe;
 use crate::rules::eval::{Ctx, display_name};
@@ -57,7 +57,7 @@ fn trail(trail: &Resource) -> Outcome {
             state: format!(
                 "trail `{}` encrypts its log files with the AWS managed key `{alias}` (`{}`): the policy of an AWS managed key cannot be changed, and it does not let CloudTrail use the key",
                 display_name(trail),
-                spelled(trail, "kms_key_id"),
+                crate::rules::eval::source_name(trail, &["kms_key_id"]),
             ),
             attribute: "kms_key_id".into(),
         },
@@ -84,7 +84,7 @@ fn key(key: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
     let mut unknown: Option<(&Val, String)> = None;
     let mut judge = |field: &str, holds: &dyn Fn(&Val) -> Option<bool>, why: &str| {
         let Some(v) = key.field(field) else { return };
-        let state = describe::state(Some(v), &spelled(key, field), cx.sources);
+        let state = describe::state(Some(v), &crate::rules::eval::source_name(key, &[field]), cx.sources);
         match holds(v) {
             Some(true) => {}
             Some(false) => fails.push((v, format!("{state}: {why}"), field.to_string())),
@@ -139,22 +139,6 @@ fn not_applicable(target: &Resource, field: &str) -> Outcome {
         span: target.header,
         state: format!("`{field}` is not set"),
         attribute: field.into(),
-    }
-}
-
-/// How the target's format spells a model field.
-fn spelled(target: &Resource, field: &str) -> String {
-    let f = schema::field(schema::fields(target.kind), field);
-    let name = f.map(|f| {
-        if target.format == Format::Terraform {
-            f.tf
-        } else {
-            f.cfn
-        }
-    });
-    match name {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => field.to_string(),
     }
 }
 
