@@ -344,14 +344,7 @@ pub fn file_outcomes(
     registry: &Registry,
     active: &[Active<'_>],
 ) -> FileOutcomes {
-    let (name, severity) = match active.iter().find(|a| a.rule.code == PARSE_ERROR) {
-        Some(a) => (a.rule.name.as_str(), a.severity),
-        None => registry
-            .get(PARSE_ERROR)
-            .map_or(("parse-error", crate::finding::Severity::High), |r| {
-                (r.name.as_str(), r.severity)
-            }),
-    };
+    let (name, severity) = parse_rule(registry, active);
     let mut out = FileOutcomes {
         findings: Vec::new(),
         files: 0,
@@ -381,6 +374,18 @@ pub fn file_outcomes(
     out
 }
 
+/// The parse-error rule's name and severity: as configured when it runs, else the catalogue's.
+fn parse_rule<'r>(registry: &'r Registry, active: &[Active<'r>]) -> (&'r str, crate::finding::Severity) {
+    match active.iter().find(|a| a.rule.code == PARSE_ERROR) {
+        Some(a) => (a.rule.name.as_str(), a.severity),
+        None => registry
+            .get(PARSE_ERROR)
+            .map_or(("parse-error", crate::finding::Severity::High), |r| {
+                (r.name.as_str(), r.severity)
+            }),
+    }
+}
+
 /// An unknown CT000 finding on every module call whose source was not read (once per call).
 pub fn unread_module_findings(
     model: &Model,
@@ -388,14 +393,7 @@ pub fn unread_module_findings(
     registry: &Registry,
     active: &[Active<'_>],
 ) -> Vec<Finding> {
-    let (name, severity) = match active.iter().find(|a| a.rule.code == PARSE_ERROR) {
-        Some(a) => (a.rule.name.as_str(), a.severity),
-        None => registry
-            .get(PARSE_ERROR)
-            .map_or(("parse-error", crate::finding::Severity::High), |r| {
-                (r.name.as_str(), r.severity)
-            }),
-    };
+    let (name, severity) = parse_rule(registry, active);
     let mut seen = std::collections::HashSet::new();
     model
         .unread_modules
