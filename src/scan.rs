@@ -2,9 +2,11 @@
 //!
 //! The inputs are grouped into scopes before anything is read: each directory's Terraform files
 //! form a module, every other file stands alone. Scopes run in parallel; each reads and parses
-//! its files, adapts them into model resources, and drops its parse trees at once. Only the
-//! source texts (needed to render findings) and the model outlive a scope, which keeps memory
-//! flat on large repositories.
+//! its files and, when it needs no other directory, adapts them into model resources and drops
+//! its parse trees at once. Only Terraform modules that call local or installed modules, and the
+//! modules they call, keep their trees until the module graph has been followed. The source
+//! texts (needed to render findings) and the model outlive a scope, which keeps memory flat on
+//! large repositories.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -74,8 +76,12 @@ fn scope_files(parsed: &[ParsedFile]) -> ScopeFiles<'_> {
 /// The directory of a Terraform group.
 fn group_dir(parsed: &[ParsedFile]) -> Option<PathBuf> {
     let (_, source, _, _) = parsed.first()?;
-    is_terraform(&source.path).then(|| {
-        let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    terraform_dir(&source.path)
+}
+
+fn terraform_dir(path: &Path) -> Option<PathBuf> {
+    is_terraform(path).then(|| {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         crate::source::normalize(&dir)
     })
 }
@@ -117,20 +123,107 @@ fn common_root(inputs: &[Input]) -> PathBuf {
     root.unwrap_or_default()
 }
 
+/// A file whose parse tree is gone: what became of it is settled.
+type SettledFile = (usize, SourceFile, Status, Vec<Directive>);
+
+/// One scope while the module graph is being followed.
+enum Group {
+    /// Parse trees kept: a Terraform module that calls modules, or one that is called.
+    Live(Vec<ParsedFile>),
+    /// Adapted as soon as it was parsed, its trees dropped: a scope that depends on no other
+    /// directory (CloudFormation, policies, Terraform without local or installed module calls).
+    Settled(Vec<SettledFile>, Option<adapt::Adapted>),
+}
+
+/// Whether a parsed group can be adapted on its own, before the other scopes are parsed: not a
+/// Terraform module, or one whose module calls lead to no directory (no local sources, nothing
+/// installed by `terraform init`). When such a module later turns out to be called, it is parsed
+/// again for its instances; a shared module is rare next to the roots it keeps from piling up.
+fn self_contained(parsed: &[ParsedFile]) -> bool {
+    let Some(dir) = group_dir(parsed) else { return true };
+    let bodies = adapt::terraform_bodies(&scope_files(parsed));
+    let sources = adapt::terraform::module_sources(&bodies);
+    sources.is_empty()
+        || (sources
+            .iter()
+            .all(|s| adapt::terraform::local_source(&dir, s).is_none())
+            && adapt::terraform::installed_modules(&dir).is_empty())
+}
+
+/// Adapt one root scope; an adapter panic is caught and reported on the scope's first file.
+fn adapt_root(
+    parsed: &[ParsedFile],
+    scope: usize,
+    opts: &AdaptOptions,
+    modules: &adapt::terraform::Modules<'_>,
+) -> (Option<adapt::Adapted>, bool) {
+    let files = scope_files(parsed);
+    let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        adapt::adapt_scope(&files, scope as ScopeId, opts, modules)
+    }));
+    let failed = r.is_err();
+    (r.unwrap_or(None), failed)
+}
+
+/// Drop a group's parse trees, keeping what became of each file.
+fn settle(parsed: Vec<ParsedFile>, mut failed_adapt: bool) -> Vec<SettledFile> {
+    parsed
+        .into_iter()
+        .map(|(i, source, p, directives)| {
+            let status = match p {
+                Parsed::Failed(e) => Status::Failed(e),
+                Parsed::Ignored => Status::Ignored,
+                Parsed::Plan(_) => Status::Plan,
+                // An adapter panic is reported once, on the scope's first readable file.
+                _ if failed_adapt => {
+                    failed_adapt = false;
+                    Status::Failed(ParseError::new(
+                        "internal error: reading this file's resources panicked (please report it)",
+                        Span::new(FileId(i as u32), 0, 0),
+                    ))
+                }
+                _ => Status::Read,
+            };
+            (i, source, status, directives)
+        })
+        .collect()
+}
+
+fn parse_and_settle(
+    members: &[usize],
+    inputs: &[Input],
+    base: &Path,
+    max_size: u64,
+    scope: usize,
+    opts: &AdaptOptions,
+) -> Group {
+    let parsed = parse_group(members, inputs, base, max_size);
+    if !self_contained(&parsed) {
+        return Group::Live(parsed);
+    }
+    let none = adapt::terraform::Modules::default();
+    let (adapted, failed) = adapt_root(&parsed, scope, opts, &none);
+    Group::Settled(settle(parsed, failed), adapted)
+}
+
 pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -> Scanned {
     let mut inputs: Vec<Input> = inputs.to_vec();
     let mut groups = group(inputs.iter().map(|i| i.path.as_path()));
-    let mut parsed: Vec<Vec<ParsedFile>> = groups
+    // Parse every scope; those that need no other directory are adapted at once and their trees
+    // dropped, so that memory holds the trees of module callers and callees only.
+    let mut state: Vec<Group> = groups
         .par_iter()
-        .map(|members| parse_group(members, &inputs, base, max_size))
+        .enumerate()
+        .map(|(g, members)| parse_and_settle(members, &inputs, base, max_size, g, opts))
         .collect();
+    let mut dirs: Vec<Option<PathBuf>> = state.iter().map(Group::dir).collect();
 
     // Follow the local module calls to directories that were not among the inputs (an example
     // calling `../..`), inside the repository only.
     let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
-    for (g, p) in parsed.iter().enumerate() {
-        if let Some(dir) = group_dir(p) {
-            by_dir.entry(dir).or_insert(g);
+    for (g, dir) in dirs.iter().enumerate() {
+        if let Some(dir) = dir {
+            by_dir.entry(dir.clone()).or_insert(g);
         }
     }
     let fallback_root = common_root(&inputs);
@@ -141,38 +234,44 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
     };
     let mut missing: HashMap<PathBuf, String> = HashMap::new();
     let mut installed: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
-    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); parsed.len()];
-    let mut frontier: Vec<usize> = (0..parsed.len()).collect();
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); state.len()];
+    let mut frontier: Vec<usize> = (0..state.len()).collect();
     while !frontier.is_empty() {
         let mut wanted: Vec<(usize, PathBuf)> = Vec::new();
         for &g in &frontier {
-            let Some(dir) = group_dir(&parsed[g]) else { continue };
-            let bodies = adapt::terraform_bodies(&scope_files(&parsed[g]));
+            let (Group::Live(parsed), Some(dir)) = (&state[g], &dirs[g]) else {
+                continue;
+            };
+            let bodies = adapt::terraform_bodies(&scope_files(parsed));
             let mut remote = false;
             for source in adapt::terraform::module_sources(&bodies) {
-                match adapt::terraform::local_source(&dir, &source) {
+                match adapt::terraform::local_source(dir, &source) {
                     Some(callee) => wanted.push((g, callee)),
                     None => remote = true,
                 }
             }
             // Registry and git modules, where `terraform init` put them (when this directory is
             // used as a root module).
-            if remote && !installed.contains_key(&dir) {
-                let found = adapt::terraform::installed_modules(&dir);
+            if remote && !installed.contains_key(dir) {
+                let found = adapt::terraform::installed_modules(dir);
                 wanted.extend(found.values().map(|d| (g, d.clone())));
                 installed.insert(dir.clone(), found);
             }
         }
         let first_new = groups.len();
+        let mut reparse: Vec<usize> = Vec::new();
         for (caller, callee) in wanted {
             if let Some(&g) = by_dir.get(&callee) {
                 callees[caller].push(g);
+                if matches!(state[g], Group::Settled(..)) && !reparse.contains(&g) {
+                    reparse.push(g);
+                }
                 continue;
             }
             if missing.contains_key(&callee) {
                 continue;
             }
-            let caller_dir = group_dir(&parsed[caller]).unwrap_or_default();
+            let caller_dir = dirs[caller].clone().unwrap_or_default();
             let root = repository_root(&caller_dir, &fallback_root);
             let shown = crate::source::display_path(&callee, base);
             let listed = if callee.as_os_str().is_empty() {
@@ -215,21 +314,30 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
                 }
             }
         }
-        let new: Vec<Vec<ParsedFile>> = groups[first_new..]
+        // A module adapted on its own turns out to be called: read it again for its instances.
+        let again: Vec<Vec<ParsedFile>> = reparse
             .par_iter()
-            .map(|members| parse_group(members, &inputs, base, max_size))
+            .map(|&g| parse_group(&groups[g], &inputs, base, max_size))
             .collect();
-        parsed.extend(new);
+        for (g, parsed) in reparse.into_iter().zip(again) {
+            state[g] = Group::Live(parsed);
+        }
+        let new: Vec<Group> = groups[first_new..]
+            .par_iter()
+            .map(|members| Group::Live(parse_group(members, &inputs, base, max_size)))
+            .collect();
+        dirs.extend(new.iter().map(Group::dir));
+        state.extend(new);
         frontier = (first_new..groups.len()).collect();
     }
 
     // Roots: the groups nobody calls, then, in order, any module left unreached (a cycle).
-    let mut called = vec![false; parsed.len()];
+    let mut called = vec![false; state.len()];
     for c in callees.iter().flatten() {
         called[*c] = true;
     }
-    let mut reached = vec![false; parsed.len()];
-    let mut roots = vec![false; parsed.len()];
+    let mut reached = vec![false; state.len()];
+    let mut roots = vec![false; state.len()];
     let reach = |g: usize, reached: &mut Vec<bool>| {
         let mut stack = vec![g];
         while let Some(x) = stack.pop() {
@@ -238,13 +346,13 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
             }
         }
     };
-    for g in 0..parsed.len() {
+    for g in 0..state.len() {
         if !called[g] {
             roots[g] = true;
             reach(g, &mut reached);
         }
     }
-    for g in 0..parsed.len() {
+    for g in 0..state.len() {
         if !reached[g] {
             roots[g] = true;
             reach(g, &mut reached);
@@ -256,59 +364,49 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         missing,
         installed,
     };
-    let files_of: Vec<ScopeFiles<'_>> = parsed.iter().map(|p| scope_files(p)).collect();
-    for (g, files) in files_of.iter().enumerate() {
-        if let Some(dir) = group_dir(&parsed[g]) {
+    let files_of: Vec<Option<ScopeFiles<'_>>> = state
+        .iter()
+        .map(|s| match s {
+            Group::Live(p) => Some(scope_files(p)),
+            Group::Settled(..) => None,
+        })
+        .collect();
+    for (files, dir) in files_of.iter().zip(&dirs) {
+        if let (Some(files), Some(dir)) = (files, dir) {
             modules
                 .dirs
-                .entry(dir)
+                .entry(dir.clone())
                 .or_insert_with(|| adapt::terraform_bodies(files));
         }
     }
     let modules = &modules;
-    let adapted: Vec<(Option<adapt::Adapted>, bool)> = files_of
+    let adapted: Vec<(Option<adapt::Adapted>, bool)> = state
         .par_iter()
         .enumerate()
-        .map(|(g, files)| {
-            if !roots[g] {
-                return (None, false);
-            }
-            let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                adapt::adapt_scope(files, g as ScopeId, opts, modules)
-            }));
-            let failed = r.is_err();
-            (r.unwrap_or(None), failed)
+        .map(|(g, s)| match s {
+            Group::Live(parsed) if roots[g] => adapt_root(parsed, g, opts, modules),
+            _ => (None, false),
         })
         .collect();
     drop(files_of);
 
-    let mut slots: Vec<Option<(SourceFile, Status, Vec<Directive>)>> = (0..inputs.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<SettledFile>> = (0..inputs.len()).map(|_| None).collect();
     let mut scopes = Vec::with_capacity(adapted.len());
-    for (group_files, (scope, failed)) in parsed.into_iter().zip(adapted) {
-        let mut failed_adapt = failed;
-        for (i, source, p, directives) in group_files {
-            let status = match p {
-                Parsed::Failed(e) => Status::Failed(e),
-                Parsed::Ignored => Status::Ignored,
-                Parsed::Plan(_) => Status::Plan,
-                // An adapter panic is reported once, on the scope's first readable file.
-                _ if failed_adapt => {
-                    failed_adapt = false;
-                    Status::Failed(ParseError::new(
-                        "internal error: reading this file's resources panicked (please report it)",
-                        Span::new(FileId(i as u32), 0, 0),
-                    ))
-                }
-                _ => Status::Read,
-            };
-            slots[i] = Some((source, status, directives));
+    for (s, (scope, failed)) in state.into_iter().zip(adapted) {
+        let (settled, scope) = match s {
+            Group::Live(parsed) => (settle(parsed, failed), scope),
+            Group::Settled(settled, early) => (settled, early),
+        };
+        for f in settled {
+            let i = f.0;
+            slots[i] = Some(f);
         }
         scopes.push(scope);
     }
     let mut sources = SourceMap::default();
     let mut files = Vec::with_capacity(inputs.len());
     for (slot, input) in slots.into_iter().zip(&inputs) {
-        let (source, status, directives) = slot.expect("every input belongs to one scope");
+        let (_, source, status, directives) = slot.expect("every input belongs to one scope");
         let id = sources.add(source);
         files.push(FileStatus {
             id,
@@ -321,6 +419,18 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         sources,
         files,
         model: adapt::assemble(scopes),
+    }
+}
+
+impl Group {
+    fn dir(&self) -> Option<PathBuf> {
+        match self {
+            Group::Live(parsed) => group_dir(parsed),
+            Group::Settled(files, _) => {
+                let (_, source, _, _) = files.first()?;
+                terraform_dir(&source.path)
+            }
+        }
     }
 }
 
