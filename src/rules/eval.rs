@@ -64,7 +64,9 @@ pub struct Ctx<'a> {
 /// Computed once per run, on first use.
 #[derive(Default)]
 pub struct Memo {
-    pub trail_buckets: std::sync::OnceLock<Vec<super::builtins::TrailBucket>>,
+    pub trail_buckets: std::sync::OnceLock<super::builtins::TrailBuckets>,
+    /// Where the documents of the scan's managed policies are (`aws_iam_policy`, …).
+    pub managed_policies: std::sync::OnceLock<HashSet<crate::source::Span>>,
 }
 
 pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {

@@ -53,15 +53,20 @@ impl Query {
     }
 
     pub fn check(&self, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
-        let buckets: Vec<Text> = match (target.kind, path.target()) {
+        // On a bucket, its own name; else the trail buckets, looked up by the names each
+        // statement's resources give (a scan has a trail bucket per trail).
+        let own: Vec<Text> = match (target.kind, path.target()) {
             (Kind::Bucket, Some(id)) => vec![cx.resolver.expand(&cx.resolver.name_text(id))],
-            _ => trail_buckets(cx).iter().map(|b| b.name.clone()).collect(),
+            _ => Vec::new(),
         };
+        let trails = trail_buckets(cx);
+        let on_bucket = target.kind == Kind::Bucket && path.target().is_some();
+        let any_bucket = if on_bucket { !own.is_empty() } else { !trails.is_empty() };
         let mut unknown: Option<Outcome> = None;
         for doc in documents(target, false, cx) {
             let policy = Policy::parse(doc.val);
             if let Some(why) = &policy.unreadable {
-                if !buckets.is_empty() {
+                if any_bucket {
                     unknown.get_or_insert(Outcome {
                         verdict: Verdict::Unknown,
                         span: doc.val.span,
@@ -96,7 +101,21 @@ impl Query {
                 if objects.is_empty() && bucket_level.is_empty() {
                     continue;
                 }
-                for b in &buckets {
+                let named: Vec<&Text> = if on_bucket {
+                    own.iter().collect()
+                } else {
+                    let names: Vec<Text> = resource
+                        .items
+                        .iter()
+                        .filter_map(|i| s3_bucket_name(&i.text).map(|(n, _)| n))
+                        .collect();
+                    trails
+                        .candidates(&names)
+                        .into_iter()
+                        .map(|i| &trails.list[i].name)
+                        .collect()
+                };
+                for b in named {
                     match judge(&st, resource, b, &objects, &bucket_level) {
                         Judged::Fits => {}
                         Judged::Mismatch(state) => {
@@ -121,6 +140,25 @@ impl Query {
         }
         unknown.unwrap_or_else(|| Outcome::pass(target))
     }
+}
+
+/// The bucket an S3 ARN names, and the key part after the first `/` when it has one.
+fn s3_bucket_name(arn: &Text) -> Option<(Text, Option<Text>)> {
+    let parts = arn.split(":");
+    if parts.len() < 6 || parts[0].as_lit() != Some("arn") || parts[2].as_lit() != Some("s3") {
+        return None;
+    }
+    let rest = parts[5..].iter().fold(Text::default(), |mut acc, p| {
+        if !acc.0.is_empty() {
+            acc.push(Part::Lit(":".into()));
+        }
+        acc.append(p.clone());
+        acc
+    });
+    Some(match rest.split_once("/") {
+        Some((n, k)) => (n, Some(k)),
+        None => (rest, None),
+    })
 }
 
 enum Judged {
@@ -155,22 +193,10 @@ fn judge(
     let (mut bucket_form, mut object_form) = (false, false);
     let mut others = Vec::new();
     for i in &resource.items {
-        let parts = i.text.split(":");
-        let named = parts.len() >= 6 && parts[0].as_lit() == Some("arn") && parts[2].as_lit() == Some("s3") && {
-            let rest = parts[5..].iter().fold(Text::default(), |mut acc, p| {
-                if !acc.0.is_empty() {
-                    acc.push(Part::Lit(":".into()));
-                }
-                acc.append(p.clone());
-                acc
-            });
-            let (name, key) = match rest.split_once("/") {
-                Some((n, k)) => (n, Some(k)),
-                None => (rest.clone(), None),
-            };
+        let named = s3_bucket_name(&i.text).is_some_and(|(name, key)| {
             let same = crate::policy::equals(&name, bucket, false) == Tri::Yes;
             if same {
-                partition.get_or_insert_with(|| parts[1].clone());
+                partition.get_or_insert_with(|| i.text.split(":")[1].clone());
                 if key.is_some() {
                     object_form = true;
                 } else {
@@ -178,7 +204,7 @@ fn judge(
                 }
             }
             same
-        };
+        });
         if !named {
             others.push(i);
         }

@@ -12,7 +12,7 @@ mod management_events;
 mod org_trail_policy_allows;
 pub(crate) mod policy_allows;
 mod policy_docs;
-pub(crate) use policy_docs::TrailBucket;
+pub(crate) use policy_docs::TrailBuckets;
 mod policy_not_public;
 mod role_grants_only;
 mod s3_data_events;

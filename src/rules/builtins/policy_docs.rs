@@ -88,11 +88,12 @@ pub fn documents<'a>(r: &'a Resource, identity_only: bool, cx: &Ctx<'_>) -> Vec<
     }
     out.retain(|d| d.val.origin != Origin::Defaulted && !d.val.is_null());
     if r.kind == Kind::Role {
-        let managed: Vec<crate::source::Span> = cx
-            .model
-            .of_kind(Kind::Policy)
-            .filter_map(|(_, p)| p.field("document").map(|d| d.span))
-            .collect();
+        let managed = cx.memo.managed_policies.get_or_init(|| {
+            cx.model
+                .of_kind(Kind::Policy)
+                .filter_map(|(_, p)| p.field("document").map(|d| d.span))
+                .collect()
+        });
         out.retain(|d| d.field != "policies" || !managed.contains(&d.val.span));
     }
     out
@@ -155,14 +156,103 @@ pub struct TrailBucket {
     pub logs_prefix: Text,
 }
 
-/// The buckets of every trail in the scan, each once (computed once per run).
-pub fn trail_buckets<'c>(cx: &'c Ctx<'_>) -> &'c [TrailBucket] {
-    cx.memo.trail_buckets.get_or_init(|| compute_trail_buckets(cx))
+/// The buckets of every trail in the scan, each once, with an index by literal name so that a
+/// rule asking about the buckets one statement names does not walk every trail (computed once
+/// per run).
+#[derive(Debug, Default)]
+pub struct TrailBuckets {
+    pub list: Vec<TrailBucket>,
+    /// The buckets whose name is a literal, by that name.
+    by_name: std::collections::HashMap<String, Vec<usize>>,
+    /// The other buckets (a name with a symbol or an unresolved value in it), by the literal
+    /// text their name starts with (`""` when it starts with a symbol): a literal pattern can
+    /// name them only if it starts with that text.
+    by_lead: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl TrailBuckets {
+    fn new(list: Vec<TrailBucket>) -> TrailBuckets {
+        // Trails whose bucket names differ only in which unresolved value they hold (`var.a`,
+        // `var.b`) ask the same question of a policy: a value ctlint cannot resolve matches
+        // like any other. The first of them stands for the rest, so a scan with many such
+        // trails does not ask it once per trail.
+        let mut seen = std::collections::HashSet::new();
+        let list: Vec<TrailBucket> = list
+            .into_iter()
+            .filter(|b| {
+                !(has_unknown(&b.name) || has_unknown(&b.logs_prefix))
+                    || seen.insert((opaque(&b.name), opaque(&b.logs_prefix)))
+            })
+            .collect();
+        let mut set = TrailBuckets {
+            list,
+            ..TrailBuckets::default()
+        };
+        for (i, b) in set.list.iter().enumerate() {
+            match b.name.as_lit() {
+                Some(n) => set.by_name.entry(n.to_string()).or_default().push(i),
+                None => {
+                    let lead = match b.name.0.first() {
+                        Some(Part::Lit(l)) => l.clone(),
+                        _ => String::new(),
+                    };
+                    set.by_lead.entry(lead).or_default().push(i);
+                }
+            }
+        }
+        set
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The buckets a bucket-name pattern from a policy may name, in order and each once: by
+    /// lookup when the pattern is a literal without wildcards, else every bucket. The caller
+    /// still compares each candidate.
+    pub fn candidates<'p>(&self, patterns: impl IntoIterator<Item = &'p Text>) -> Vec<usize> {
+        let mut out = Vec::new();
+        for p in patterns {
+            match p.as_lit().filter(|l| !l.contains(['*', '?'])) {
+                Some(l) => {
+                    out.extend(self.by_name.get(l).into_iter().flatten().copied());
+                    let leads = l.char_indices().map(|(i, _)| i).chain([l.len()]);
+                    for end in leads {
+                        out.extend(self.by_lead.get(&l[..end]).into_iter().flatten().copied());
+                    }
+                }
+                None => return (0..self.list.len()).collect(),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The text with every unresolved part made the same, for comparing what two texts can match.
+fn opaque(t: &Text) -> Text {
+    Text(
+        t.0.iter()
+            .map(|p| match p {
+                Part::Unknown(_) => any(""),
+                p => p.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// The buckets of every trail in the scan (computed once per run).
+pub fn trail_buckets<'c>(cx: &'c Ctx<'_>) -> &'c TrailBuckets {
+    cx.memo
+        .trail_buckets
+        .get_or_init(|| TrailBuckets::new(compute_trail_buckets(cx)))
 }
 
 fn compute_trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
     let mut out: Vec<TrailBucket> = Vec::new();
     let mut seen: std::collections::HashSet<(Text, Text)> = std::collections::HashSet::new();
+    let template = crate::rules::path::Template::parse("{trail.logs_prefix}", &["trail"]);
     for (id, trail) in cx.model.of_kind(Kind::Trail) {
         let name = match cx.model.link(id, Edge::Bucket).map(|l| &l.link) {
             Some(Link::Resolved(b)) => cx.resolver.expand(&cx.resolver.name_text(*b)),
@@ -174,7 +264,8 @@ fn compute_trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
         let path = crate::rules::path::Path {
             steps: vec![("trail", id)],
         };
-        let logs_prefix = crate::rules::path::Template::parse("{trail.logs_prefix}", &["trail"])
+        let logs_prefix = template
+            .as_ref()
             .map(|t| t.render(&path, cx.resolver))
             .unwrap_or_default();
         if seen.insert((name.clone(), logs_prefix.clone())) {

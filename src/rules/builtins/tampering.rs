@@ -95,9 +95,9 @@ impl Query {
         Ok(q)
     }
 
-    /// The requests to ask: (action, resource, what the resource is in words), in the
+    /// The trail requests to ask: (action, resource, what the resource is in words), in the
     /// partitions the policy may be deployed in.
-    fn requests(&self, partitions: &[Part], region: &Part, cx: &Ctx<'_>) -> Vec<(String, Text, String, Option<usize>)> {
+    fn trail_requests(&self, partitions: &[Part], region: &Part) -> Vec<(String, Text, String)> {
         let mut out = Vec::new();
         for a in &self.trail_actions {
             for p in partitions {
@@ -109,36 +109,7 @@ impl Query {
                 t.push(Part::Sym(Sym::Account));
                 t.push(Part::Lit(":trail/".into()));
                 t.push(any("a trail name"));
-                out.push((a.clone(), t, "every trail".to_string(), None));
-            }
-        }
-        let buckets = trail_buckets(cx);
-        for a in &self.object_actions {
-            for p in partitions {
-                if buckets.is_empty() {
-                    let mut t = Text::lit("arn:");
-                    t.push(p.clone());
-                    t.push(Part::Lit(":s3:::".into()));
-                    t.push(any("a bucket"));
-                    t.push(Part::Lit("/".into()));
-                    t.push(any("an object key"));
-                    out.push((a.clone(), t, "the objects of every bucket".to_string(), None));
-                }
-                for (bi, b) in buckets.iter().enumerate() {
-                    let mut t = Text::lit("arn:");
-                    t.push(p.clone());
-                    t.push(Part::Lit(":s3:::".into()));
-                    t.append(b.name.clone());
-                    t.push(Part::Lit("/".into()));
-                    t.append(b.logs_prefix.clone());
-                    t.push(any("a log file"));
-                    out.push((
-                        a.clone(),
-                        t,
-                        format!("the log files in trail bucket `{}`", b.name),
-                        Some(bi),
-                    ));
-                }
+                out.push((a.clone(), t, "every trail".to_string()));
             }
         }
         out
@@ -148,6 +119,7 @@ impl Query {
         let region = path
             .target()
             .map_or(Part::Sym(Sym::Region), |id| cx.resolver.region_of(id));
+        let buckets = trail_buckets(cx);
         let mut unknown: Option<Outcome> = None;
         for doc in documents(target, true, cx) {
             let policy = Policy::parse(doc.val);
@@ -161,7 +133,8 @@ impl Query {
                 continue;
             }
             let statements: Vec<Statement> = policy.statements.iter().map(|s| expanded(s, cx)).collect();
-            let requests = self.requests(&partitions(&region, &statements), &region, cx);
+            let partitions = partitions(&region, &statements);
+            let trail_requests = self.trail_requests(&partitions, &region);
             // A Deny takes a request back whatever its condition: unconditioned it denies, and
             // conditioned it makes the grant conditional.
             let denies: Vec<Statement> = statements
@@ -176,105 +149,133 @@ impl Query {
                 if st.effect == Effect::Deny || !st.conditions.is_empty() {
                     continue;
                 }
-                // A scan has a trail bucket per trail: ask only about the actions the statement
-                // may grant and the buckets its resources may name, or the rule is quadratic.
-                let buckets = trail_buckets(cx);
-                let mut candidates: Option<Option<std::collections::HashSet<usize>>> = None;
-                let mut may: Vec<(&str, bool)> = Vec::new();
-                for (action, resource, what, bucket) in &requests {
-                    let can = match may.iter().find(|(a, _)| a == action) {
-                        Some((_, can)) => *can,
-                        None => {
-                            let can = st.unreadable || action_may_match(st, action);
-                            may.push((action, can));
-                            can
+                let judge = |action: &str, resource: Text, what: &str, unknown: &mut Option<Outcome>| {
+                    judge(st, &denies, action, resource, what, doc.field, unknown)
+                };
+                for (action, resource, what) in &trail_requests {
+                    if st.unreadable || action_may_match(st, action) {
+                        if let Some(fail) = judge(action, resource.clone(), what, &mut unknown) {
+                            return fail;
                         }
-                    };
-                    if !can {
-                        continue;
                     }
-                    if let Some(bi) = bucket {
-                        let set = candidates.get_or_insert_with(|| {
-                            bucket_names(st).map(|names| {
-                                buckets
-                                    .iter()
-                                    .enumerate()
-                                    .filter(|(_, b)| names.iter().any(|n| name_may_match(n, &b.name)))
-                                    .map(|(i, _)| i)
-                                    .collect()
-                            })
-                        });
-                        if set.as_ref().is_some_and(|s| !s.contains(bi)) {
+                }
+                let granted = self
+                    .object_actions
+                    .iter()
+                    .filter(|a| st.unreadable || action_may_match(st, a));
+                // A scan has a trail bucket per trail: ask only about the buckets the statement's
+                // resources may name, found by name, or the rule is quadratic.
+                let mut candidates: Option<Vec<usize>> = None;
+                for action in granted {
+                    for p in &partitions {
+                        if buckets.is_empty() {
+                            let mut t = Text::lit("arn:");
+                            t.push(p.clone());
+                            t.push(Part::Lit(":s3:::".into()));
+                            t.push(any("a bucket"));
+                            t.push(Part::Lit("/".into()));
+                            t.push(any("an object key"));
+                            if let Some(fail) = judge(action, t, "the objects of every bucket", &mut unknown) {
+                                return fail;
+                            }
                             continue;
                         }
-                    }
-                    let req = Request::new(Principal::Unknown, action, resource.clone());
-                    let applies = if st.unreadable {
-                        Tri::Maybe
-                    } else {
-                        statement_applies(st, &req)
-                    };
-                    // A Deny that may cover the request (another partition's spelling of the
-                    // same ARN) takes it back too, unless only an unresolved value makes it so.
-                    let deny = Tri::any(denies.iter().map(|d| statement_applies(d, &req)));
-                    let unresolved_deny = deny == Tri::Maybe
-                        && denies
-                            .iter()
-                            .any(|d| statement_applies(d, &req) == Tri::Maybe && statement_has_unknown(d));
-                    let denied = deny != Tri::No;
-                    match applies {
-                        Tri::Yes if unresolved_deny => {
-                            unknown.get_or_insert(Outcome {
-                                verdict: Verdict::Unknown,
-                                span: st.span,
-                                state: format!(
-                                    "{} allows `{action}` on {what} without a condition, and whether a Deny takes it back depends on a value ctlint cannot resolve",
-                                    statement_name(st)
-                                ),
-                                attribute: doc.field.into(),
-                            });
+                        let named = candidates.get_or_insert_with(|| match bucket_names(st) {
+                            None => (0..buckets.list.len()).collect(),
+                            Some(names) => buckets
+                                .candidates(&names)
+                                .into_iter()
+                                .filter(|&i| names.iter().any(|n| name_may_match(n, &buckets.list[i].name)))
+                                .collect(),
+                        });
+                        for &bi in named.iter() {
+                            let b = &buckets.list[bi];
+                            let mut t = Text::lit("arn:");
+                            t.push(p.clone());
+                            t.push(Part::Lit(":s3:::".into()));
+                            t.append(b.name.clone());
+                            t.push(Part::Lit("/".into()));
+                            t.append(b.logs_prefix.clone());
+                            t.push(any("a log file"));
+                            let what = format!("the log files in trail bucket `{}`", b.name);
+                            if let Some(fail) = judge(action, t, &what, &mut unknown) {
+                                return fail;
+                            }
                         }
-                        Tri::Yes if denied => {}
-                        Tri::Yes if st.effect == Effect::Allow => {
-                            return Outcome {
-                                verdict: Verdict::Fail,
-                                span: st.span,
-                                state: format!(
-                                    "{} allows `{action}` on {what} without a condition",
-                                    statement_name(st)
-                                ),
-                                attribute: doc.field.into(),
-                            };
-                        }
-                        Tri::Yes => {
-                            unknown.get_or_insert(Outcome {
-                                verdict: Verdict::Unknown,
-                                span: st.span,
-                                state: format!(
-                                    "{} would allow `{action}` on {what}, but its `Effect` is not known",
-                                    statement_name(st)
-                                ),
-                                attribute: doc.field.into(),
-                            });
-                        }
-                        Tri::Maybe if !denied && (st.unreadable || statement_has_unknown(st)) => {
-                            unknown.get_or_insert(Outcome {
-                                verdict: Verdict::Unknown,
-                                span: st.span,
-                                state: format!(
-                                    "cannot tell whether {} allows `{action}` on {what}: it holds a value ctlint cannot resolve",
-                                    statement_name(st)
-                                ),
-                                attribute: doc.field.into(),
-                            });
-                        }
-                        _ => {}
                     }
                 }
             }
         }
         unknown.unwrap_or_else(|| Outcome::pass(target))
     }
+}
+
+/// Ask one request of an `Allow` statement without a condition, against the document's Denies:
+/// the failing outcome when it certainly grants it; an unknown is kept in `unknown` (the first).
+fn judge(
+    st: &Statement,
+    denies: &[Statement],
+    action: &str,
+    resource: Text,
+    what: &str,
+    field: &str,
+    unknown: &mut Option<Outcome>,
+) -> Option<Outcome> {
+    let req = Request::new(Principal::Unknown, action, resource);
+    let applies = if st.unreadable {
+        Tri::Maybe
+    } else {
+        statement_applies(st, &req)
+    };
+    // A Deny that may cover the request (another partition's spelling of the same ARN) takes it
+    // back too, unless only an unresolved value makes it so.
+    let deny = Tri::any(denies.iter().map(|d| statement_applies(d, &req)));
+    let unresolved_deny = deny == Tri::Maybe
+        && denies
+            .iter()
+            .any(|d| statement_applies(d, &req) == Tri::Maybe && statement_has_unknown(d));
+    let denied = deny != Tri::No;
+    let outcome = |verdict, state: String| Outcome {
+        verdict,
+        span: st.span,
+        state,
+        attribute: field.into(),
+    };
+    let name = statement_name(st);
+    match applies {
+        Tri::Yes if unresolved_deny => {
+            unknown.get_or_insert_with(|| outcome(Verdict::Unknown, format!(
+                "{name} allows `{action}` on {what} without a condition, and whether a Deny takes it back depends on a value ctlint cannot resolve"
+            )));
+        }
+        Tri::Yes if denied => {}
+        Tri::Yes if st.effect == Effect::Allow => {
+            return Some(outcome(
+                Verdict::Fail,
+                format!("{name} allows `{action}` on {what} without a condition"),
+            ));
+        }
+        Tri::Yes => {
+            unknown.get_or_insert_with(|| {
+                outcome(
+                    Verdict::Unknown,
+                    format!("{name} would allow `{action}` on {what}, but its `Effect` is not known"),
+                )
+            });
+        }
+        Tri::Maybe if !denied && (st.unreadable || statement_has_unknown(st)) => {
+            unknown.get_or_insert_with(|| {
+                outcome(
+                    Verdict::Unknown,
+                    format!(
+                        "cannot tell whether {name} allows `{action}` on {what}: it holds a value ctlint cannot resolve"
+                    ),
+                )
+            });
+        }
+        _ => {}
+    }
+    None
 }
 
 /// Can the statement's `Action` name `action`? `NotAction` and unreadable lists may.
