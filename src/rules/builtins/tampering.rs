@@ -153,10 +153,10 @@ impl Query {
                     judge(st, &denies, action, resource, what, doc.field, unknown)
                 };
                 for (action, resource, what) in &trail_requests {
-                    if st.unreadable || action_may_match(st, action) {
-                        if let Some(fail) = judge(action, resource.clone(), what, &mut unknown) {
-                            return fail;
-                        }
+                    if (st.unreadable || action_may_match(st, action))
+                        && let Some(fail) = judge(action, resource.clone(), what, &mut unknown)
+                    {
+                        return fail;
                     }
                 }
                 let granted = self
