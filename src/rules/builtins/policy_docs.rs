@@ -168,6 +168,9 @@ pub struct TrailBuckets {
     /// text their name starts with (`""` when it starts with a symbol): a literal pattern can
     /// name them only if it starts with that text.
     by_lead: std::collections::HashMap<String, Vec<usize>>,
+    /// The buckets whose name holds no unresolved value, by that name with its literal runs
+    /// joined: a name is certainly the same as one of them only if it spells the same.
+    by_text: std::collections::HashMap<Text, Vec<usize>>,
 }
 
 impl TrailBuckets {
@@ -189,6 +192,9 @@ impl TrailBuckets {
             ..TrailBuckets::default()
         };
         for (i, b) in set.list.iter().enumerate() {
+            if !has_unknown(&b.name) {
+                set.by_text.entry(joined(&b.name)).or_default().push(i);
+            }
             match b.name.as_lit() {
                 Some(n) => set.by_name.entry(n.to_string()).or_default().push(i),
                 None => {
@@ -228,6 +234,30 @@ impl TrailBuckets {
         out.dedup();
         out
     }
+}
+
+impl TrailBuckets {
+    /// The buckets whose name is certainly the same as one of `names` (in order, each once):
+    /// spelt the same, character for character and symbol for symbol.
+    pub fn same_as<'p>(&self, names: impl IntoIterator<Item = &'p Text>) -> Vec<usize> {
+        let mut out: Vec<usize> = names
+            .into_iter()
+            .filter(|n| !has_unknown(n))
+            .flat_map(|n| self.by_text.get(&joined(n)).into_iter().flatten().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The text with adjacent literal parts joined, so that two spellings of one text compare equal.
+fn joined(t: &Text) -> Text {
+    let mut out = Text::default();
+    for p in &t.0 {
+        out.push(p.clone());
+    }
+    out
 }
 
 /// The text with every unresolved part made the same, for comparing what two texts can match.
