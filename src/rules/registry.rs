@@ -460,6 +460,20 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
     };
     let when = spec.when.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
     let checks = spec.check.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    // A builtin that judges several requirements separately gives one verdict per requirement:
+    // it cannot be weighed with other checks, nor decide applicability.
+    let parted = |c: &Check| matches!(&c.expect, Predicate::Builtin(b) if b.has_parts());
+    let misplaced = match when.iter().position(parted) {
+        Some(i) => Some(&spec.when[i]),
+        None if checks.len() > 1 => checks.iter().position(parted).map(|i| &spec.check[i]),
+        None => None,
+    };
+    if let Some(c) = misplaced {
+        return Err(at(
+            Some(c.expect.span()),
+            "this builtin gives one verdict per requirement it judges: it must be the rule's only [[check]], and cannot be a [[when]]".into(),
+        ));
+    }
     let mut params = Vec::new();
     for (key, p) in &spec.params {
         let ps = p.get_ref();
