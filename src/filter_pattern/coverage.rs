@@ -242,67 +242,49 @@ pub fn overlaps(candidate: &Pattern, reference: &Pattern) -> Option<bool> {
 }
 
 /// Is `candidate` meant for what `reference` matches, even if it misses some of it? It must
-/// match some of the reference's events, and either test a field for a value the reference
-/// tests it for (`$.errorCode = "AccessDenied"` for `"AccessDenied*"`), or, its conditions on
-/// fields the reference does not test set aside, match every event of one of the reference's
-/// alternatives (`$.eventSource = cloudtrail.amazonaws.com && $.eventName != Describe*` for
-/// `$.eventName = CreateTrail`). A pattern about other fields that happens to overlap (any
-/// event may have an error code) is not. `None` when not decided.
+/// match some of the reference's events, and at least half of the reference's alternatives must
+/// be matched in full or named: an alternative is named when the candidate tests at least half
+/// of its fields for the same (wildcard-free) value, as `$.errorCode = "AccessDenied"` names
+/// `$.errorCode = "AccessDenied*"`. A pattern about something else that happens to overlap (an
+/// unauthorized-call filter matches failed VPC changes; an IAM filter names `CreatePolicy`,
+/// one of eighteen AWS Organizations events) is not. `None` when not decided.
 pub fn meant_for(candidate: &Pattern, reference: &Pattern) -> Option<bool> {
     if !overlaps(candidate, reference)? {
         return Some(false);
     }
-    let (Pattern::Json { expr: cand, span }, Pattern::Json { expr: refx, .. }) = (candidate, reference) else {
+    let (Pattern::Json { expr: cand, .. }, Pattern::Json { expr: refx, .. }) = (candidate, reference) else {
         return Some(true);
     };
-    let mut ref_atoms = BTreeMap::new();
-    collect(refx, &mut ref_atoms);
+    let alternatives = dnf(refx)?;
+    let missed = match decide(candidate, reference) {
+        Decision::Covered => return Some(true),
+        Decision::Uncovered(missed) => missed,
+        Decision::Unknown(_) => return None,
+    };
     let mut cand_atoms = BTreeMap::new();
     collect(cand, &mut cand_atoms);
     let lit = |t: &Test| match t {
-        Test::Eq(Value::Str(s)) | Test::Ne(Value::Str(s)) => Some(glob(s).lit.to_string()),
+        Test::Eq(Value::Str(s)) | Test::Ne(Value::Str(s)) => Some(glob(s).lit.to_string()).filter(|l| !l.is_empty()),
         _ => None,
     };
-    let shares = cand_atoms.iter().any(|(sel, tests)| {
-        ref_atoms.get(sel).is_some_and(|rt: &Vec<Test>| {
-            tests
-                .iter()
-                .filter_map(lit)
-                .any(|l| !l.is_empty() && rt.iter().filter_map(lit).any(|r| r == l))
-        })
-    });
-    if shares {
-        return Some(true);
-    }
-    let Some(kept) = restrict(cand, &ref_atoms) else {
-        return Some(false);
+    let named = |conj: &Vec<Atom>| {
+        let literal: Vec<(&Vec<Segment>, String)> =
+            conj.iter().filter_map(|a| Some((&a.selector, lit(&a.test)?))).collect();
+        let shared = literal
+            .iter()
+            .filter(|(sel, l)| {
+                cand_atoms
+                    .get(*sel)
+                    .is_some_and(|ts: &Vec<Test>| ts.iter().filter_map(lit).any(|c| c == *l))
+            })
+            .count();
+        !literal.is_empty() && shared * 2 >= literal.len()
     };
-    let restricted = Pattern::Json {
-        expr: kept,
-        span: *span,
-    };
-    let alternatives = dnf(refx)?.len();
-    Some(match decide(&restricted, reference) {
-        Decision::Covered => true,
-        Decision::Uncovered(missed) => missed.len() < alternatives,
-        Decision::Unknown(_) => false,
-    })
-}
-
-/// `expr` with its comparisons on fields outside `keep` taken as true; `None` when nothing is
-/// left (it is then true).
-fn restrict(expr: &Expr, keep: &BTreeMap<Vec<Segment>, Vec<Test>>) -> Option<Expr> {
-    match expr {
-        Expr::Cmp(c) => keep.contains_key(&c.selector.path).then(|| expr.clone()),
-        Expr::And(ts, span) => {
-            let kept: Vec<Expr> = ts.iter().filter_map(|t| restrict(t, keep)).collect();
-            (!kept.is_empty()).then_some(Expr::And(kept, *span))
-        }
-        Expr::Or(ts, span) => {
-            let kept: Option<Vec<Expr>> = ts.iter().map(|t| restrict(t, keep)).collect();
-            kept.map(|k| Expr::Or(k, *span))
-        }
-    }
+    let met = alternatives
+        .iter()
+        .filter(|conj| !missed.contains(conj) || named(conj))
+        .count();
+    Some(met * 2 >= alternatives.len())
 }
 
 /// The fields a pattern tests, as `$.a.b`.
