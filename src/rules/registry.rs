@@ -871,6 +871,23 @@ mod tests {
     }
 
     #[test]
+    fn a_builtin_with_one_verdict_per_requirement_is_the_only_check() {
+        let body = |checks: &str| rule_with(&format!("target = \"trail.log_group\"\n{checks}"));
+        let parted = "[[check]]\nexpect = { builtin = \"cis_monitoring_alarms\" }\n";
+        let other = "[[check]]\nselect = \"$.retention_in_days\"\nexpect = { min = 1 }\n";
+        assert!(load_rule("x.toml", &body(parted)).is_ok());
+        let e = load_rule("x.toml", &body(&format!("{other}{parted}"))).unwrap_err();
+        assert!(
+            e.message.contains("must be the rule's only [[check]]") && e.line == 10,
+            "{e}"
+        );
+        let when = "[[when]]\nexpect = { builtin = \"cis_monitoring_alarms\" }\n";
+        assert!(load_rule("x.toml", &body(&format!("{when}{other}"))).is_err());
+        let e = load_rule("x.toml", &rule_with(&format!("target = \"trail\"\n{parted}"))).unwrap_err();
+        assert!(e.message.contains("judges log groups, not a trail"), "{e}");
+    }
+
+    #[test]
     fn the_embedded_catalogue_loads() {
         let r = Registry::load(None).expect("catalogue loads");
         assert!(r.get("CT001").is_some());
