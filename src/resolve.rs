@@ -10,6 +10,13 @@
 //! A reference to a data source, an AWS managed key or a name nothing in the scan carries is
 //! *external* (rules that need the target are not applicable); a value that cannot be resolved
 //! is *unknown*.
+//!
+//! The CloudWatch chain of CT207 links the same way: a metric filter to the log group it names
+//! (`log_group_name`), a subscription to its topic (`topic_arn`), and each entry of an alarm's
+//! `alarm_actions` to an SNS topic (one link per entry). An alarm links to the metric filters
+//! that publish its metric: those with a metric transformation whose namespace and name equal
+//! the alarm's `namespace` and `metric_name` (after expansion), or that its `metric_name`
+//! references (`aws_cloudwatch_log_metric_filter.x.metric_transformation[0].name`).
 
 use std::collections::HashMap;
 
@@ -22,6 +29,8 @@ pub struct Resolver<'m> {
     by_name: HashMap<(u32, &'m str), ResourceId>,
     /// Resources by kind and expanded name, for links by name or ARN (first in scan order wins).
     by_value: HashMap<(Kind, Text), ResourceId>,
+    /// Metric filters by the expanded (namespace, name) of each metric they publish.
+    metrics: HashMap<(Text, Text), Vec<ResourceId>>,
 }
 
 /// How many times an expansion may replace a symbol by text holding more symbols.
@@ -43,16 +52,30 @@ impl<'m> Resolver<'m> {
             model,
             by_name,
             by_value: HashMap::new(),
+            metrics: HashMap::new(),
         };
         let mut by_value = HashMap::new();
+        let mut metrics: HashMap<(Text, Text), Vec<ResourceId>> = HashMap::new();
         for (id, r) in model.resources.iter().enumerate() {
-            if matches!(r.kind, Kind::Bucket | Kind::LogGroup | Kind::Role | Kind::KeyAlias) {
+            if matches!(
+                r.kind,
+                Kind::Bucket | Kind::LogGroup | Kind::Role | Kind::KeyAlias | Kind::Topic
+            ) {
                 by_value
                     .entry((r.kind, resolver.expand(&resolver.name_text(id))))
                     .or_insert(id);
             }
+            if r.kind == Kind::MetricFilter {
+                for (ns, name) in resolver.published_metrics(r) {
+                    let ids = metrics.entry((ns, name)).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
         }
         resolver.by_value = by_value;
+        resolver.metrics = metrics;
         resolver
     }
 
@@ -117,10 +140,22 @@ impl<'m> Resolver<'m> {
         Some(match (r.kind, meaning) {
             // A managed policy's ARN and name are not computed: its attachments match by reference.
             (Kind::Policy, _) => return None,
+            // A subscription's ARN holds an id AWS generates.
+            (Kind::Subscription, _) => return None,
             (Kind::Key, Attribute::KeyId) => self.key_id(id),
             (_, Attribute::KeyId) => return None,
             (_, Attribute::Name) => name,
+            // A metric filter has no ARN.
+            (Kind::MetricFilter, _) => return None,
             (Kind::Bucket, _) => arn::bucket(arn::partition_of(&region), name),
+            (Kind::Topic, _) => arn::build("sns", arn::partition_of(&region), Some(region.clone()), account(), name),
+            (Kind::Alarm, _) => arn::build(
+                "cloudwatch",
+                arn::partition_of(&region),
+                Some(region.clone()),
+                account(),
+                prefixed("alarm:", name),
+            ),
             (Kind::LogGroup, m) => {
                 let mut res = prefixed("log-group:", name);
                 if m == Attribute::ArnWithWildcard {
@@ -161,13 +196,13 @@ impl<'m> Resolver<'m> {
         let r = &self.model.resources[id];
         match r.field("name").and_then(|v| v.text()) {
             Some(t) if t.first_unknown().is_none() => t.into_owned(),
-            _ => self.opaque(r, attributes::spelling(r.format, Attribute::Name)),
+            _ => self.opaque(r, attributes::spelling(r.format, r.kind, Attribute::Name)),
         }
     }
 
     fn key_id(&self, id: ResourceId) -> Text {
         let r = &self.model.resources[id];
-        self.opaque(r, attributes::spelling(r.format, Attribute::KeyId))
+        self.opaque(r, attributes::spelling(r.format, r.kind, Attribute::KeyId))
     }
 
     fn opaque(&self, r: &Resource, attr: &str) -> Text {
@@ -185,10 +220,118 @@ impl<'m> Resolver<'m> {
         }
     }
 
+    /// The (namespace, name) of every metric a metric filter publishes, expanded; those with a
+    /// part that cannot be resolved are left out (the rule asks [`Resolver::unknown_metric`]).
+    fn published_metrics(&self, filter: &Resource) -> Vec<(Text, Text)> {
+        let items = filter
+            .field("metric_transformations")
+            .and_then(Val::as_list)
+            .unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|t| {
+                let ns = t.get("namespace")?.text()?;
+                let name = t.get("name")?.text()?;
+                (ns.first_unknown().is_none() && name.first_unknown().is_none())
+                    .then(|| (self.expand(&ns), self.expand(&name)))
+            })
+            .collect()
+    }
+
+    /// The links of an alarm: to the metric filters that publish its metric, and to the SNS
+    /// topics among its actions (one per entry of `alarm_actions`).
+    pub fn alarm_links(&self, id: ResourceId) -> Vec<LinkInfo> {
+        let r = &self.model.resources[id];
+        let mut out = self.metric_links(r);
+        match r.field("alarm_actions") {
+            Some(Val { v: V::List(items), .. }) => {
+                for item in items {
+                    out.push(LinkInfo {
+                        edge: Edge::Topic,
+                        link: self.target(r, item, Kind::Topic),
+                        span: item.span,
+                    });
+                }
+            }
+            Some(v) => out.push(LinkInfo {
+                edge: Edge::Topic,
+                link: self.target(r, v, Kind::Topic),
+                span: v.span,
+            }),
+            None => {}
+        }
+        out
+    }
+
+    fn metric_links(&self, alarm: &Resource) -> Vec<LinkInfo> {
+        let one = |link: Link, span| {
+            vec![LinkInfo {
+                edge: Edge::MetricFilter,
+                link,
+                span,
+            }]
+        };
+        let Some(name) = alarm.field("metric_name") else {
+            // A metric math alarm (`metric_query`, `Metrics`) watches no single metric.
+            return one(Link::Absent, alarm.header);
+        };
+        let span = name.span;
+        let namespace = alarm.field("namespace");
+        // By reference: `metric_name = aws_cloudwatch_log_metric_filter.x.metric_transformation[0].name`.
+        if let Some(t) = name.text() {
+            for a in t.attr_refs() {
+                if a.scope == alarm.scope
+                    && a.attr.starts_with("metric_transformation")
+                    && let Some(f) = self
+                        .lookup(a)
+                        .filter(|&f| self.model.resources[f].kind == Kind::MetricFilter)
+                {
+                    return one(Link::Resolved(f), span);
+                }
+            }
+        }
+        let text = |v: Option<&Val>| -> Result<Text, crate::model::Unknown> {
+            let Some(v) = v else {
+                return Err(crate::model::Unknown {
+                    expr: String::new(),
+                    reason: "is not set".into(),
+                });
+            };
+            match (&v.v, v.text()) {
+                (V::Unknown(u), _) => Err((**u).clone()),
+                (_, Some(t)) => match t.first_unknown() {
+                    Some(u) => Err(u.clone()),
+                    None => Ok(self.expand(&t)),
+                },
+                _ => Err(crate::model::Unknown {
+                    expr: v.to_string(),
+                    reason: "is not a string".into(),
+                }),
+            }
+        };
+        let (ns, metric) = match (text(namespace), text(Some(name))) {
+            (Ok(ns), Ok(m)) => (ns, m),
+            (Err(u), _) if namespace.is_some() => return one(Link::Unknown(u), namespace.map_or(span, |n| n.span)),
+            (Err(_), _) => return one(Link::Absent, alarm.header),
+            (_, Err(u)) => return one(Link::Unknown(u), span),
+        };
+        match self.metrics.get(&(ns.clone(), metric.clone())) {
+            Some(filters) => filters
+                .iter()
+                .map(|&f| LinkInfo {
+                    edge: Edge::MetricFilter,
+                    link: Link::Resolved(f),
+                    span,
+                })
+                .collect(),
+            None => one(Link::External(format!("metric {ns}/{metric}")), span),
+        }
+    }
+
     /// Where `edge` of resource `id` leads.
     pub fn link(&self, id: ResourceId, edge: Edge) -> LinkInfo {
         let r = &self.model.resources[id];
-        let Some(v) = r.field(edge.field()) else {
+        let Some(v) = r.field(edge.field(r.kind)) else {
             return LinkInfo {
                 edge,
                 link: Link::Absent,
@@ -300,6 +443,8 @@ fn name_in(t: &Text, kind: Kind) -> Option<Text> {
             // arn:partition:kms:region:account:alias/name (a key/id ARN never matches by name)
             res.as_lit().filter(|s| s.starts_with("alias/")).map(Text::lit)
         }
+        // arn:partition:sns:region:account:name
+        Kind::Topic if arn.service.as_lit() == Some("sns") => Some(res),
         _ => None,
     }
 }
@@ -318,6 +463,9 @@ pub fn resolve(model: &mut Model) {
                     .map(|e| resolver.link(id, e))
                     .collect(),
                 Kind::LogGroup => vec![resolver.link(id, Edge::Key)],
+                Kind::MetricFilter => vec![resolver.link(id, Edge::LogGroup)],
+                Kind::Subscription => vec![resolver.link(id, Edge::Topic)],
+                Kind::Alarm => resolver.alarm_links(id),
                 _ => Vec::new(),
             })
             .collect()

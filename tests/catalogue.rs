@@ -143,3 +143,37 @@ fn rules_can_be_found_by_code_name_and_any_case() {
         assert_eq!(r.get(&rule.name.to_uppercase()).unwrap().code, rule.code);
     }
 }
+
+/// `ctlint explain CT207` lists every CIS monitoring control the rule judges, with its CIS
+/// number and Security Hub id, from the code's own list; and the hand-written table of
+/// docs/filter-patterns.md says the same.
+#[test]
+fn ct207_documents_every_control_it_judges() {
+    use ctlint::filter_pattern::CONTROLS;
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = ctlint::cli::run(["ctlint", "explain", "CT207"].map(String::from), &mut out, &mut err);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let text = String::from_utf8(out).unwrap();
+    let docs = std::fs::read_to_string("docs/filter-patterns.md").unwrap();
+    for c in CONTROLS {
+        let sh = c.security_hub.unwrap_or("—");
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} ", c.cis)))
+            .unwrap_or_else(|| panic!("explain CT207 has no row for CIS {}", c.cis));
+        assert!(
+            row.contains(&format!("| {sh} |")) && row.contains(c.title) && row.contains(c.id),
+            "{row}"
+        );
+        assert!(
+            text.contains(c.reference),
+            "explain CT207 lacks the pattern of CIS {}",
+            c.cis
+        );
+        let doc_row = format!("| {} | {} | {sh} | {} |", c.cis, c.cis_v1_2.unwrap_or("—"), c.title);
+        assert!(docs.contains(&doc_row), "docs/filter-patterns.md lacks `{doc_row}`");
+    }
+    let rows = text.lines().filter(|l| l.starts_with("| 4.")).count();
+    assert_eq!(rows, CONTROLS.len());
+}

@@ -612,6 +612,21 @@ fn profiles_turn_on_their_rules_and_unknown_ones_are_errors() {
     assert!(out.lines().next().unwrap().contains("PROFILES"), "{out}");
     let ct010 = out.lines().find(|l| l.starts_with("CT010")).unwrap();
     assert!(ct010.contains(" cis "), "{ct010}");
+    let ct207 = out.lines().find(|l| l.starts_with("CT207")).unwrap();
+    assert!(ct207.contains(" off ") && ct207.contains(" cis "), "{ct207}");
+}
+
+#[test]
+fn the_cis_profile_turns_on_the_monitoring_alarms() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = "resource \"aws_cloudwatch_log_group\" \"trail\" {\n  name = \"cloudtrail/main\"\n}\n\nresource \"aws_cloudtrail\" \"main\" {\n  name                       = \"main\"\n  s3_bucket_name             = \"org-trail-logs\"\n  cloud_watch_logs_group_arn = \"${aws_cloudwatch_log_group.trail.arn}:*\"\n}\n";
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let ct207 = |o: &Output| stdout(o).lines().filter(|l| l.contains(" CT207 ")).count();
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "."]);
+    assert_eq!(ct207(&o), 0, "off by default:\n{}", stdout(&o));
+    // One finding per CIS control: no metric filter on the trail's log group.
+    let o = ctlint_in(dir.path(), &["check", "--format", "compact", "--profile", "cis", "."]);
+    assert_eq!(ct207(&o), ctlint::filter_pattern::CONTROLS.len(), "{}", stdout(&o));
 }
 
 #[test]

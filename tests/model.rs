@@ -597,3 +597,160 @@ fn templatefile_renders_policies() {
     assert!(text.contains("nests brackets too deeply"), "{text}");
     assert!(text.contains("its variables depend on `var.v`"), "{text}");
 }
+
+/// The CIS alarm chain (CT207) links the same way in both formats: a metric filter to its log
+/// group (by reference or by name), an alarm to the filters that publish its metric (by the
+/// namespace and name pair), each alarm action to an SNS topic (a literal ARN of a topic outside
+/// the scan is external), and a subscription to its topic.
+#[test]
+fn the_alarm_chain_links_alike_in_both_formats() {
+    let tf = r#"
+variable "metric" {
+  type = string
+}
+
+resource "aws_cloudwatch_log_group" "trail" {
+  name = "cloudtrail/main"
+}
+
+resource "aws_cloudwatch_log_metric_filter" "root" {
+  name           = "root-usage"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{ $.userIdentity.type = \"Root\" }"
+  metric_transformation {
+    name      = "RootUsage"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "by_name" {
+  name           = "by-name"
+  log_group_name = "cloudtrail/main"
+  pattern        = ""
+  metric_transformation {
+    name      = "Everything"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "root" {
+  alarm_name    = "root-usage"
+  namespace     = "CIS"
+  metric_name   = "RootUsage"
+  alarm_actions = [aws_sns_topic.alarms.arn, "arn:aws:sns:us-east-1:111122223333:elsewhere"]
+}
+
+resource "aws_cloudwatch_metric_alarm" "unknown" {
+  alarm_name  = "unknown-metric"
+  namespace   = "CIS"
+  metric_name = var.metric
+}
+
+resource "aws_sns_topic" "alarms" {
+  name = "alarms"
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = "security@example.com"
+}
+"#;
+    let cfn = r#"
+Parameters:
+  Metric:
+    Type: String
+Resources:
+  TrailLogGroup:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: cloudtrail/main
+  RootFilter:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterName: root-usage
+      LogGroupName: !Ref TrailLogGroup
+      FilterPattern: '{ $.userIdentity.type = "Root" }'
+      MetricTransformations: [{MetricName: RootUsage, MetricNamespace: CIS, MetricValue: "1"}]
+  ByNameFilter:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterName: by-name
+      LogGroupName: cloudtrail/main
+      FilterPattern: ""
+      MetricTransformations: [{MetricName: Everything, MetricNamespace: CIS, MetricValue: "1"}]
+  RootAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmName: root-usage
+      Namespace: CIS
+      MetricName: RootUsage
+      AlarmActions: [!Ref Alarms, "arn:aws:sns:us-east-1:111122223333:elsewhere"]
+  UnknownAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmName: unknown-metric
+      Namespace: CIS
+      MetricName: !Ref Metric
+  Alarms:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alarms
+  Email:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Alarms
+      Protocol: email
+      Endpoint: security@example.com
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tf")).unwrap();
+    std::fs::write(dir.path().join("tf/main.tf"), tf).unwrap();
+    std::fs::write(dir.path().join("template.yaml"), cfn).unwrap();
+    // Links only: the unknown alarm's reason and the subscription's label name the format.
+    let chain = |path: &std::path::Path| -> Vec<(String, String, Value)> {
+        let d = dump(path.to_str().unwrap());
+        let mut out: Vec<(String, String, Value)> = d
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| ["metric_filter", "alarm", "subscription"].contains(&r["kind"].as_str().unwrap()))
+            .map(|r| {
+                let mut links = r["links"].clone();
+                if let Some(u) = links["metric_filter"].get("unknown") {
+                    links["metric_filter"] = Value::from(u.as_str().unwrap().contains("has no default"));
+                }
+                let name = if r["kind"] == "subscription" {
+                    ""
+                } else {
+                    r["name"].as_str().unwrap()
+                };
+                (r["kind"].as_str().unwrap().to_string(), name.to_string(), links)
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        out
+    };
+    let (t, c) = (chain(&dir.path().join("tf")), chain(&dir.path().join("template.yaml")));
+    assert_eq!(t, c);
+    let links = |kind: &str, name: &str| t.iter().find(|r| r.0 == kind && r.1 == name).unwrap().2.clone();
+    assert_eq!(
+        links("metric_filter", "root-usage")["log_group"]["resolved"],
+        "cloudtrail/main"
+    );
+    assert_eq!(
+        links("metric_filter", "by-name")["log_group"]["resolved"],
+        "cloudtrail/main"
+    );
+    let root = links("alarm", "root-usage");
+    assert_eq!(root["metric_filter"]["resolved"], "root-usage");
+    assert_eq!(root["topic"][0]["resolved"], "alarms");
+    assert_eq!(
+        root["topic"][1]["external"],
+        "arn:aws:sns:us-east-1:111122223333:elsewhere"
+    );
+    assert_eq!(links("alarm", "unknown-metric")["metric_filter"], true);
+    assert_eq!(links("subscription", "")["topic"]["resolved"], "alarms");
+}

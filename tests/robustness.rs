@@ -241,3 +241,78 @@ fn ignored_and_vendored_directories_are_skipped() {
     assert_eq!(report.summary.files, 1);
     assert_eq!(report.summary.parse_errors, 0);
 }
+
+/// CT207 end to end on the two quickstarts with CloudWatch alarms (docs/rules.md).
+#[test]
+fn the_quickstarts_cis_alarms_are_judged_control_by_control() {
+    let registry = common::registry();
+    let lint = |file: &str| {
+        common::lint(
+            &registry,
+            &[PathBuf::from(format!("tests/corpus/cfn-lint/quickstart/{file}"))],
+            &["CT207"],
+        )
+    };
+    // nist_logging: the trail's log group has filters and alarms, notifying a topic with an
+    // email subscription. Root usage, IAM policy, security group and NACL changes pass. The
+    // unauthorized-calls filter matches the error codes exactly where CIS matches
+    // `*UnauthorizedOperation` and `AccessDenied*` (it misses `Client.UnauthorizedOperation`,
+    // `AccessDeniedException`); its CloudTrail filter requires `eventSource` and excludes
+    // `Describe*`/`Get*`/`Lookup*` rather than naming the five CIS events, so ctlint does not
+    // take it for a CIS 4.5 filter; nine more controls have no filter.
+    let report = lint("nist_logging.yaml");
+    let marks: Vec<(u32, &str, Verdict)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                ctlint::report::loc(&report.sources, f.primary.span).line,
+                f.attribute.as_str(),
+                f.verdict,
+            )
+        })
+        .collect();
+    let no_filter = [
+        "cloudtrail-configuration-changes",
+        "cmk-disable-or-deletion",
+        "config-changes",
+        "console-authentication-failures",
+        "console-signin-without-mfa",
+        "network-gateway-changes",
+        "organizations-changes",
+        "route-table-changes",
+        "s3-bucket-policy-changes",
+        "vpc-changes",
+    ];
+    let mut expected: Vec<(u32, String, Verdict)> = no_filter
+        .iter()
+        .map(|c| (158, format!("control {c}"), Verdict::Fail))
+        .collect();
+    expected.push((538, "control unauthorized-api-calls".into(), Verdict::Fail));
+    let mut actual: Vec<(u32, String, Verdict)> = marks.iter().map(|(l, a, v)| (*l, a.to_string(), *v)).collect();
+    expected.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    actual.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    assert_eq!(actual, expected);
+    assert_eq!(
+        report.summary.pass, 4,
+        "root usage, IAM policy, security group and NACL changes"
+    );
+    let unauthorized = report
+        .findings
+        .iter()
+        .find(|f| f.attribute == "control unauthorized-api-calls")
+        .unwrap();
+    assert!(
+        unauthorized
+            .message
+            .contains("`rUnauthorizedAttempts` does not match $.errorCode = \"*UnauthorizedOperation\""),
+        "{}",
+        unauthorized.message
+    );
+    // cis_benchmark defines the filters, alarms and topic but no trail: its filters name the log
+    // group a custom resource looks up at deployment. CT207 judges trails' log groups, so there
+    // is nothing to judge.
+    let report = lint("cis_benchmark.yaml");
+    assert!(report.findings.is_empty(), "{}", common::render_plain(&report));
+    assert_eq!(report.summary.pass + report.summary.fail + report.summary.unknown, 0);
+}

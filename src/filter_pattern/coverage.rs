@@ -141,6 +141,17 @@ fn collect(expr: &Expr, out: &mut BTreeMap<Vec<Segment>, Vec<Test>>) {
 }
 
 fn conj_covered(conj: &[Atom], cand: &Expr, cand_atoms: &BTreeMap<Vec<Segment>, Vec<Test>>) -> Result<bool, String> {
+    // Covered: no event of the conjunction that the candidate does not match.
+    Ok(!conj_has_point(conj, cand, cand_atoms, false)?)
+}
+
+/// Is there an event the conjunction matches on which the candidate evaluates to `want`?
+fn conj_has_point(
+    conj: &[Atom],
+    cand: &Expr,
+    cand_atoms: &BTreeMap<Vec<Segment>, Vec<Test>>,
+    want: bool,
+) -> Result<bool, String> {
     let mut by_sel: BTreeMap<&Vec<Segment>, Vec<&Test>> = BTreeMap::new();
     for a in conj {
         by_sel.entry(&a.selector).or_default().push(&a.test);
@@ -152,7 +163,7 @@ fn conj_covered(conj: &[Atom], cand: &Expr, cand_atoms: &BTreeMap<Vec<Segment>, 
         }
         let ws = witnesses(tests.iter().copied())?;
         if !any_satisfies(&ws, tests)? {
-            return Ok(true); // the conjunction matches no event
+            return Ok(false); // the conjunction matches no event
         }
     }
     // Selectors the candidate reads: enumerate the witnesses the conjunction allows.
@@ -167,7 +178,7 @@ fn conj_covered(conj: &[Atom], cand: &Expr, cand_atoms: &BTreeMap<Vec<Segment>, 
             }
         }
         if allowed.is_empty() {
-            return Ok(true);
+            return Ok(false);
         }
         axes.push((sel, allowed));
     }
@@ -187,15 +198,15 @@ fn conj_covered(conj: &[Atom], cand: &Expr, cand_atoms: &BTreeMap<Vec<Segment>, 
                 .unwrap_or(&W::Missing)
         };
         match eval(cand, &lookup) {
-            Some(true) => {}
-            Some(false) => return Ok(false),
+            Some(v) if v == want => return Ok(true),
+            Some(_) => {}
             None => return Err("the pattern uses a regular expression value: not decided".into()),
         }
         // Next point.
         let mut k = 0;
         loop {
             if k == axes.len() {
-                return Ok(true);
+                return Ok(false);
             }
             idx[k] += 1;
             if idx[k] < axes[k].1.len() {
@@ -205,6 +216,85 @@ fn conj_covered(conj: &[Atom], cand: &Expr, cand_atoms: &BTreeMap<Vec<Segment>, 
             k += 1;
         }
     }
+}
+
+/// Does `candidate` match at least one event that `reference` matches? `None` when that is not
+/// decided (as for [`decide`]). CT207 uses it to tell a filter meant for a control that misses
+/// some of its events from a filter about something else.
+pub fn overlaps(candidate: &Pattern, reference: &Pattern) -> Option<bool> {
+    let cand = match candidate {
+        Pattern::All => return Some(true),
+        Pattern::Json { expr, .. } => expr,
+        _ => return None,
+    };
+    let Pattern::Json { expr: reference, .. } = reference else {
+        return None;
+    };
+    let ref_dnf = dnf(reference)?;
+    let mut cand_atoms: BTreeMap<Vec<Segment>, Vec<Test>> = BTreeMap::new();
+    collect(cand, &mut cand_atoms);
+    for conj in ref_dnf {
+        if conj_has_point(&conj, cand, &cand_atoms, true).ok()? {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
+/// Is `candidate` meant for what `reference` matches, even if it misses some of it? It must
+/// match some of the reference's events, and at least half of the reference's alternatives must
+/// be matched in full or named: an alternative is named when the candidate tests at least half
+/// of its fields for the same (wildcard-free) value, as `$.errorCode = "AccessDenied"` names
+/// `$.errorCode = "AccessDenied*"`. A pattern about something else that happens to overlap (an
+/// unauthorized-call filter matches failed VPC changes; an IAM filter names `CreatePolicy`,
+/// one of eighteen AWS Organizations events) is not. `None` when not decided.
+pub fn meant_for(candidate: &Pattern, reference: &Pattern) -> Option<bool> {
+    if !overlaps(candidate, reference)? {
+        return Some(false);
+    }
+    let (Pattern::Json { expr: cand, .. }, Pattern::Json { expr: refx, .. }) = (candidate, reference) else {
+        return Some(true);
+    };
+    let alternatives = dnf(refx)?;
+    let missed = match decide(candidate, reference) {
+        Decision::Covered => return Some(true),
+        Decision::Uncovered(missed) => missed,
+        Decision::Unknown(_) => return None,
+    };
+    let mut cand_atoms = BTreeMap::new();
+    collect(cand, &mut cand_atoms);
+    let lit = |t: &Test| match t {
+        Test::Eq(Value::Str(s)) | Test::Ne(Value::Str(s)) => Some(glob(s).lit.to_string()).filter(|l| !l.is_empty()),
+        _ => None,
+    };
+    let named = |conj: &Vec<Atom>| {
+        let literal: Vec<(&Vec<Segment>, String)> =
+            conj.iter().filter_map(|a| Some((&a.selector, lit(&a.test)?))).collect();
+        let shared = literal
+            .iter()
+            .filter(|(sel, l)| {
+                cand_atoms
+                    .get(*sel)
+                    .is_some_and(|ts: &Vec<Test>| ts.iter().filter_map(lit).any(|c| c == *l))
+            })
+            .count();
+        !literal.is_empty() && shared * 2 >= literal.len()
+    };
+    let met = alternatives
+        .iter()
+        .filter(|conj| !missed.contains(conj) || named(conj))
+        .count();
+    Some(met * 2 >= alternatives.len())
+}
+
+/// The fields a pattern tests, as `$.a.b`.
+pub fn selectors(pattern: &Pattern) -> Vec<String> {
+    let Pattern::Json { expr, .. } = pattern else {
+        return Vec::new();
+    };
+    let mut atoms = BTreeMap::new();
+    collect(expr, &mut atoms);
+    atoms.keys().map(|sel| render_selector(sel)).collect()
 }
 
 fn any_satisfies(ws: &[W], tests: &[&Test]) -> Result<bool, String> {
@@ -418,9 +508,9 @@ pub fn render(conj: &[Atom]) -> String {
     conj.iter().map(render_atom).collect::<Vec<_>>().join(" && ")
 }
 
-fn render_atom(a: &Atom) -> String {
+fn render_selector(selector: &[Segment]) -> String {
     let mut sel = String::from("$");
-    for seg in &a.selector {
+    for seg in selector {
         match seg {
             Segment::Field(f) => {
                 sel.push('.');
@@ -429,6 +519,11 @@ fn render_atom(a: &Atom) -> String {
             Segment::Index(i) => sel.push_str(&format!("[{i}]")),
         }
     }
+    sel
+}
+
+fn render_atom(a: &Atom) -> String {
+    let sel = render_selector(&a.selector);
     let v = |v: &Value| match v {
         Value::Str(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
         Value::Num(n) => n.to_string(),

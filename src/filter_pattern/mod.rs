@@ -15,7 +15,7 @@ pub mod parse;
 mod tests;
 
 pub use cis::{CONTROLS, Control, control};
-pub use coverage::{Atom, Decision, Dnf, decide, dnf};
+pub use coverage::{Atom, Decision, Dnf, decide, dnf, meant_for, overlaps, selectors};
 pub use parse::{Comparison, Expr, MAX_DEPTH, ParseError, Pattern, Segment, Selector, Span, Test, Value, parse};
 
 /// Whether a pattern covers a control.
@@ -61,6 +61,23 @@ pub fn covers_parsed(pattern: &Pattern, control: &Control) -> Coverage {
             Coverage::Missing(names)
         }
     }
+}
+
+/// Was `pattern` meant for `control`, even if it misses some of its events ([`meant_for`])?
+/// `None` when not decided.
+pub fn intended_for(pattern: &Pattern, control: &Control) -> Option<bool> {
+    meant_for(pattern, &parse(control.reference).ok()?)
+}
+
+/// The fields `pattern` tests that the reference pattern of `control` does not: a restriction
+/// the control does not make (`$.eventSource` on CloudTrail changes) may be why events are
+/// missed.
+pub fn extra_fields(pattern: &Pattern, control: &Control) -> Vec<String> {
+    let reference = parse(control.reference).map(|r| selectors(&r)).unwrap_or_default();
+    selectors(pattern)
+        .into_iter()
+        .filter(|s| !reference.contains(s))
+        .collect()
 }
 
 /// The exact `$.eventName` a conjunction requires, if it requires one.

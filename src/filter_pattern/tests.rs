@@ -481,3 +481,77 @@ fn dnf_distributes_and_over_or() {
     assert_eq!(d.len(), 4);
     assert!(d.iter().all(|c| c.len() == 2));
 }
+
+#[test]
+fn a_pattern_meant_for_a_control_is_told_from_others() {
+    let p = |s: &str| parse(s).unwrap();
+    let trail = ctl("cloudtrail-configuration-changes");
+    // The quickstart's CloudTrail pattern adds `$.eventSource` and names none of the CIS
+    // events: it matches some of them, but ctlint cannot tell it was meant for them.
+    let quickstart =
+        p("{($.eventSource = cloudtrail.amazonaws.com) && (($.eventName != Describe*) && ($.eventName != Get*))}");
+    assert_eq!(overlaps(&quickstart, &p(trail.reference)), Some(true));
+    assert_eq!(crate::filter_pattern::intended_for(&quickstart, trail), Some(false));
+    assert_eq!(
+        crate::filter_pattern::intended_for(&quickstart, ctl("vpc-changes")),
+        Some(false)
+    );
+    assert_eq!(
+        crate::filter_pattern::extra_fields(&quickstart, trail),
+        ["$.eventSource"]
+    );
+    assert!(matches!(covers_parsed(&quickstart, trail), Coverage::Missing(_)));
+    // Exact error codes instead of the CIS wildcards: overlapping, not covering.
+    let exact = p("{($.errorCode=AccessDenied)||($.errorCode=UnauthorizedOperation)}");
+    let unauthorized = ctl("unauthorized-api-calls");
+    assert_eq!(crate::filter_pattern::intended_for(&exact, unauthorized), Some(true));
+    assert!(matches!(covers_parsed(&exact, unauthorized), Coverage::Missing(m) if m.len() == 2));
+    // A filter about something else matches none of the control's events.
+    let keys = p("{($.eventName=CreateAccessKey)}");
+    assert_eq!(crate::filter_pattern::intended_for(&keys, trail), Some(false));
+    assert_eq!(crate::filter_pattern::intended_for(&keys, unauthorized), Some(false));
+    // The unauthorized-calls pattern matches failed VPC changes too, but is not about them.
+    let cis_unauthorized = p(unauthorized.reference);
+    assert_eq!(
+        overlaps(&cis_unauthorized, &p(ctl("vpc-changes").reference)),
+        Some(true)
+    );
+    assert_eq!(
+        crate::filter_pattern::intended_for(&cis_unauthorized, ctl("vpc-changes")),
+        Some(false)
+    );
+    // IAM's `CreatePolicy` and `DeletePolicy` are two of eighteen AWS Organizations events.
+    let iam_ref = p(ctl("iam-policy-changes").reference);
+    assert_eq!(
+        crate::filter_pattern::intended_for(&iam_ref, ctl("organizations-changes")),
+        Some(false)
+    );
+    // Console authentication failures name one of four conditions of sign-in without MFA.
+    let failures = p(ctl("console-authentication-failures").reference);
+    assert_eq!(
+        crate::filter_pattern::intended_for(&failures, ctl("console-signin-without-mfa")),
+        Some(false)
+    );
+    // IAM's `CreatePolicy` and `DeletePolicy` are two of eighteen AWS Organizations events.
+    let iam_ref = p(ctl("iam-policy-changes").reference);
+    assert_eq!(
+        crate::filter_pattern::intended_for(&iam_ref, ctl("organizations-changes")),
+        Some(false)
+    );
+    // Console authentication failures name one of four conditions of sign-in without MFA.
+    let failures = p(ctl("console-authentication-failures").reference);
+    assert_eq!(
+        crate::filter_pattern::intended_for(&failures, ctl("console-signin-without-mfa")),
+        Some(false)
+    );
+    // A pattern missing one event name is meant for its control.
+    let iam = ctl("iam-policy-changes")
+        .reference
+        .replace(" || ($.eventName=DetachGroupPolicy)", "");
+    assert_eq!(
+        crate::filter_pattern::intended_for(&p(&iam), ctl("iam-policy-changes")),
+        Some(true)
+    );
+    assert_eq!(crate::filter_pattern::intended_for(&Pattern::All, trail), Some(true));
+    assert_eq!(crate::filter_pattern::intended_for(&Pattern::Terms, trail), None);
+}

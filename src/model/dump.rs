@@ -29,23 +29,23 @@ pub fn dump(model: &Model) -> Value {
             let mut m = Map::new();
             m.insert("kind".into(), json!(r.kind.as_str()));
             m.insert("fields".into(), d.value(&r.fields));
-            let links: Map<String, Value> = model
-                .links
-                .get(id)
-                .map(|ls| {
-                    ls.iter()
-                        .map(|l| {
-                            let v = match &l.link {
-                                Link::Absent => json!("absent"),
-                                Link::Resolved(t) => json!({ "resolved": d.label(*t) }),
-                                Link::External(x) => json!({ "external": x }),
-                                Link::Unknown(u) => json!({ "unknown": format!("{}: {}", u.expr, u.reason) }),
-                            };
-                            (l.edge.as_str().to_string(), v)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            // One value per edge; an edge with several links (an alarm's actions) is a list.
+            let mut links: Map<String, Value> = Map::new();
+            for l in model.links.get(id).into_iter().flatten() {
+                let v = match &l.link {
+                    Link::Absent => json!("absent"),
+                    Link::Resolved(t) => json!({ "resolved": d.label(*t) }),
+                    Link::External(x) => json!({ "external": x }),
+                    Link::Unknown(u) => json!({ "unknown": format!("{}: {}", u.expr, u.reason) }),
+                };
+                match links.get_mut(l.edge.as_str()) {
+                    Some(Value::Array(items)) => items.push(v),
+                    Some(first) => *first = json!([first.take(), v]),
+                    None => {
+                        links.insert(l.edge.as_str().to_string(), v);
+                    }
+                }
+            }
             if !links.is_empty() {
                 m.insert("links".into(), Value::Object(links));
             }

@@ -4,7 +4,8 @@
 //! into [`Resource`]s of a few [`Kind`]s. Every resource keeps its fields as one [`Val`] map
 //! whose keys and types are listed in [`schema`]; rules query that map with JSONPath and never
 //! see the syntax it came from. Links between resources (trail → bucket, trail → log group,
-//! trail → role, trail → key, log group → key) are resolved by [`crate::resolve`] before any rule
+//! trail → role, trail → key, log group → key; metric filter → log group, alarm → metric filter,
+//! alarm → SNS topic, subscription → topic) are resolved by [`crate::resolve`] before any rule
 //! runs and stored in [`Model::links`].
 
 pub(crate) mod address;
@@ -39,10 +40,18 @@ pub enum Kind {
     /// A standalone policy document: `aws_iam_policy`, `AWS::IAM::ManagedPolicy`, a policy JSON
     /// file.
     Policy,
+    /// `aws_cloudwatch_log_metric_filter`, `AWS::Logs::MetricFilter`
+    MetricFilter,
+    /// `aws_cloudwatch_metric_alarm`, `AWS::CloudWatch::Alarm`
+    Alarm,
+    /// `aws_sns_topic`, `AWS::SNS::Topic` (with its inline `Subscription`s)
+    Topic,
+    /// `aws_sns_topic_subscription`, `AWS::SNS::Subscription`
+    Subscription,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Trail,
         Kind::Bucket,
         Kind::LogGroup,
@@ -50,6 +59,10 @@ impl Kind {
         Kind::KeyAlias,
         Kind::Role,
         Kind::Policy,
+        Kind::MetricFilter,
+        Kind::Alarm,
+        Kind::Topic,
+        Kind::Subscription,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +74,10 @@ impl Kind {
             Kind::KeyAlias => "key_alias",
             Kind::Role => "role",
             Kind::Policy => "policy",
+            Kind::MetricFilter => "metric_filter",
+            Kind::Alarm => "alarm",
+            Kind::Topic => "topic",
+            Kind::Subscription => "subscription",
         }
     }
 
@@ -74,6 +91,10 @@ impl Kind {
             Kind::KeyAlias => "KMS alias",
             Kind::Role => "IAM role",
             Kind::Policy => "policy",
+            Kind::MetricFilter => "metric filter",
+            Kind::Alarm => "CloudWatch alarm",
+            Kind::Topic => "SNS topic",
+            Kind::Subscription => "SNS subscription",
         }
     }
 }
@@ -180,6 +201,12 @@ pub enum Edge {
     Role,
     /// trail → key, log group → key (`kms_key_id`, `KMSKeyId`, `KmsKeyId`)
     Key,
+    /// alarm → metric filter: the filters whose metric transformation publishes the metric the
+    /// alarm watches (the pair `namespace` + `metric_name`); one link per filter.
+    MetricFilter,
+    /// alarm → SNS topic, one link per entry of `alarm_actions`; subscription → topic
+    /// (`topic_arn`, `TopicArn`)
+    Topic,
 }
 
 impl Edge {
@@ -189,6 +216,8 @@ impl Edge {
             Edge::LogGroup => "log_group",
             Edge::Role => "role",
             Edge::Key => "key",
+            Edge::MetricFilter => "metric_filter",
+            Edge::Topic => "topic",
         }
     }
 
@@ -198,17 +227,23 @@ impl Edge {
             "log_group" => Edge::LogGroup,
             "role" => Edge::Role,
             "key" => Edge::Key,
+            "metric_filter" => Edge::MetricFilter,
+            "topic" => Edge::Topic,
             _ => return None,
         })
     }
 
-    /// The model field of the source resource that holds the link.
-    pub fn field(self) -> &'static str {
-        match self {
-            Edge::Bucket => "s3_bucket_name",
-            Edge::LogGroup => "cloud_watch_logs_group_arn",
-            Edge::Role => "cloud_watch_logs_role_arn",
-            Edge::Key => "kms_key_id",
+    /// The model field of a `from` resource that holds the link.
+    pub fn field(self, from: Kind) -> &'static str {
+        match (self, from) {
+            (Edge::Bucket, _) => "s3_bucket_name",
+            (Edge::LogGroup, Kind::MetricFilter) => "log_group_name",
+            (Edge::LogGroup, _) => "cloud_watch_logs_group_arn",
+            (Edge::Role, _) => "cloud_watch_logs_role_arn",
+            (Edge::Key, _) => "kms_key_id",
+            (Edge::MetricFilter, _) => "metric_name",
+            (Edge::Topic, Kind::Alarm) => "alarm_actions",
+            (Edge::Topic, _) => "topic_arn",
         }
     }
 
@@ -218,6 +253,8 @@ impl Edge {
             Edge::LogGroup => Kind::LogGroup,
             Edge::Role => Kind::Role,
             Edge::Key => Kind::Key,
+            Edge::MetricFilter => Kind::MetricFilter,
+            Edge::Topic => Kind::Topic,
         }
     }
 }
@@ -260,7 +297,8 @@ pub struct Model {
     /// Per resource, the links it has (same indices as `resources`).
     pub links: Vec<Vec<LinkInfo>>,
     /// The other way round: per resolved target and edge, the resources that link to it (a
-    /// bucket's trails), in model order.
+    /// bucket's trails), in model order. One edge can come from several kinds (a log group's
+    /// trails and metric filters; a topic's alarms and subscriptions): filter by kind.
     pub incoming: std::collections::HashMap<(ResourceId, Edge), Vec<ResourceId>>,
     pub scopes: Vec<Scope>,
     /// Terraform module calls that could not be read: what they define is not in the model.
@@ -281,8 +319,15 @@ pub struct UnreadModule {
 }
 
 impl Model {
+    /// The first link of `edge` from `id` (the only one, for every edge but the list-valued
+    /// [`Edge::MetricFilter`] and [`Edge::Topic`] of an alarm).
     pub fn link(&self, id: ResourceId, edge: Edge) -> Option<&LinkInfo> {
         self.links.get(id)?.iter().find(|l| l.edge == edge)
+    }
+
+    /// Every link of `edge` from `id`: one per entry of a list (an alarm's actions).
+    pub fn links_of(&self, id: ResourceId, edge: Edge) -> impl Iterator<Item = &LinkInfo> {
+        self.links.get(id).into_iter().flatten().filter(move |l| l.edge == edge)
     }
 
     /// The resources whose `edge` resolves to `target`.

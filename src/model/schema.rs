@@ -585,6 +585,134 @@ pub const POLICY: &[Field] = &[
     f("roles", "", "Roles", Ty::StrList, "roles it is attached to"),
 ];
 
+const METRIC_TRANSFORMATION: &[Field] = &[
+    f(
+        "name",
+        "name",
+        "MetricName",
+        Ty::Str,
+        "the metric the filter publishes to",
+    ),
+    f(
+        "namespace",
+        "namespace",
+        "MetricNamespace",
+        Ty::Str,
+        "the metric's namespace",
+    ),
+    f("value", "value", "MetricValue", Ty::Str, "what is published per match"),
+];
+
+/// `aws_cloudwatch_log_metric_filter`, `AWS::Logs::MetricFilter` (CT207).
+pub const METRIC_FILTER: &[Field] = &[
+    f("name", "name", "FilterName", Ty::Str, "filter name"),
+    f(
+        "pattern",
+        "pattern",
+        "FilterPattern",
+        Ty::Str,
+        "the CloudWatch Logs filter pattern (docs/filter-patterns.md)",
+    ),
+    f(
+        "log_group_name",
+        "log_group_name",
+        "LogGroupName",
+        Ty::Str,
+        "the log group it filters (link `log_group`)",
+    ),
+    f(
+        "metric_transformations",
+        "metric_transformation",
+        "MetricTransformations",
+        Ty::List(METRIC_TRANSFORMATION),
+        "the metrics it publishes",
+    ),
+];
+
+/// `aws_cloudwatch_metric_alarm`, `AWS::CloudWatch::Alarm` (CT207).
+pub const ALARM: &[Field] = &[
+    f("name", "alarm_name", "AlarmName", Ty::Str, "alarm name"),
+    f(
+        "namespace",
+        "namespace",
+        "Namespace",
+        Ty::Str,
+        "namespace of the metric it watches",
+    ),
+    f(
+        "metric_name",
+        "metric_name",
+        "MetricName",
+        Ty::Str,
+        "the metric it watches (with `namespace`, link `metric_filter`)",
+    ),
+    f(
+        "alarm_actions",
+        "alarm_actions",
+        "AlarmActions",
+        Ty::StrList,
+        "ARNs notified or run on entering ALARM (link `topic` for SNS topics)",
+    ),
+    d(
+        f(
+            "actions_enabled",
+            "actions_enabled",
+            "ActionsEnabled",
+            Ty::Bool,
+            "whether the actions run",
+        ),
+        B(true),
+    ),
+];
+
+const TOPIC_SUBSCRIPTION: &[Field] = &[
+    f(
+        "protocol",
+        "",
+        "Protocol",
+        Ty::Str,
+        "`email`, `sqs`, `lambda`, `https`…",
+    ),
+    f("endpoint", "", "Endpoint", Ty::Str, ""),
+];
+
+/// `aws_sns_topic`, `AWS::SNS::Topic` (CT207).
+pub const TOPIC: &[Field] = &[
+    f(
+        "name",
+        "name",
+        "TopicName",
+        Ty::Str,
+        "topic name (generated when not set)",
+    ),
+    f(
+        "subscriptions",
+        "",
+        "Subscription",
+        Ty::List(TOPIC_SUBSCRIPTION),
+        "subscriptions declared on the topic itself (CloudFormation only)",
+    ),
+];
+
+/// `aws_sns_topic_subscription`, `AWS::SNS::Subscription` (CT207).
+pub const SUBSCRIPTION: &[Field] = &[
+    f(
+        "topic_arn",
+        "topic_arn",
+        "TopicArn",
+        Ty::Str,
+        "the topic it subscribes to (link `topic`)",
+    ),
+    f(
+        "protocol",
+        "protocol",
+        "Protocol",
+        Ty::Str,
+        "`email`, `sqs`, `lambda`, `https`…",
+    ),
+    f("endpoint", "endpoint", "Endpoint", Ty::Str, ""),
+];
+
 pub fn fields(kind: Kind) -> &'static [Field] {
     match kind {
         Kind::Trail => TRAIL,
@@ -594,6 +722,10 @@ pub fn fields(kind: Kind) -> &'static [Field] {
         Kind::KeyAlias => KEY_ALIAS,
         Kind::Role => ROLE,
         Kind::Policy => POLICY,
+        Kind::MetricFilter => METRIC_FILTER,
+        Kind::Alarm => ALARM,
+        Kind::Topic => TOPIC,
+        Kind::Subscription => SUBSCRIPTION,
     }
 }
 

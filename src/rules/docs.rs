@@ -14,11 +14,17 @@ pub fn markdown(rule: &Rule, severity: Severity) -> String {
             "Off by default."
         }
     ));
-    out.push_str(&format!(
-        "## What it does\n\n{}\n\n## Why it matters\n\n{}\n\n",
-        d.what.trim(),
-        d.why.trim()
-    ));
+    out.push_str(&format!("## What it does\n\n{}\n\n", d.what.trim()));
+    // The requirements a builtin judges one by one (CT207's controls) come from the code.
+    for c in &rule.checks {
+        if let super::predicate::Predicate::Builtin(b) = &c.expect
+            && let Some((heading, doc)) = b.parts_doc()
+        {
+            out.push_str(&format!("## {heading}\n\n{}\n", doc.trim_end()));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("## Why it matters\n\n{}\n\n", d.why.trim()));
     for (title, lang, fd) in [
         ("Terraform", "hcl", &d.terraform),
         ("CloudFormation", "yaml", &d.cloudformation),

@@ -170,27 +170,28 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 continue;
             }
             let trail = (cur != root_id).then(|| display_name(&cx.model.resources[root_id]));
-            let result = evaluate_target(a, cx, &steps, related, trail.as_deref());
-            if result.0 != Verdict::NotApplicable {
-                tally.evaluations.push(Evaluation {
-                    code: a.rule.code.clone(),
-                    resource: cx.model.resources[cur].address.to_string(),
-                    file: cx.model.resources[cur].file(),
-                    verdict: result.0,
-                });
-            }
-            match result {
-                (Verdict::Pass, _) => tally.pass += 1,
-                (Verdict::NotApplicable, _) => tally.not_applicable += 1,
-                (v, Some(f)) => {
-                    if v == Verdict::Fail {
-                        tally.fail += 1;
-                    } else {
-                        tally.unknown += 1;
-                    }
-                    out.push(f);
+            for result in evaluate_each(a, cx, &steps, related, trail.as_deref()) {
+                if result.0 != Verdict::NotApplicable {
+                    tally.evaluations.push(Evaluation {
+                        code: a.rule.code.clone(),
+                        resource: cx.model.resources[cur].address.to_string(),
+                        file: cx.model.resources[cur].file(),
+                        verdict: result.0,
+                    });
                 }
-                (_, None) => {}
+                match result {
+                    (Verdict::Pass, _) => tally.pass += 1,
+                    (Verdict::NotApplicable, _) => tally.not_applicable += 1,
+                    (v, Some(f)) => {
+                        if v == Verdict::Fail {
+                            tally.fail += 1;
+                        } else {
+                            tally.unknown += 1;
+                        }
+                        out.push(f);
+                    }
+                    (_, None) => {}
+                }
             }
         }
     }
@@ -205,13 +206,15 @@ fn link_label(from: &Resource, edge: Edge) -> String {
         Edge::Role => format!("{who} writes to CloudWatch Logs with this role"),
         Edge::Key if from.kind == crate::model::Kind::Trail => format!("{who} encrypts its log files with this key"),
         Edge::Key => format!("{who} is encrypted with this key"),
+        Edge::MetricFilter => format!("{who} watches the metric of this metric filter"),
+        Edge::Topic => format!("{who} notifies this SNS topic"),
     }
 }
 
 fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span: Span) -> Finding {
     let state = describe::state(
-        from.field(edge.field()),
-        source_name(from, &[edge.field()]).as_str(),
+        from.field(edge.field(from.kind)),
+        source_name(from, &[edge.field(from.kind)]).as_str(),
         cx.sources,
     );
     let message = format!(
@@ -230,8 +233,74 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
         Label::new(span, state),
         Vec::new(),
         None,
-        edge.field(),
+        edge.field(from.kind),
     )
+}
+
+/// Evaluate `when` and `check`s on one target: one verdict, or, for a rule whose check judges
+/// several requirements separately ([`super::builtins::Part`], CT207), one per requirement.
+fn evaluate_each(
+    a: &Active<'_>,
+    cx: &Ctx<'_>,
+    path: &Path,
+    related: Vec<Label>,
+    trail: Option<&str>,
+) -> Vec<(Verdict, Option<Finding>)> {
+    let id = path.target().expect("a path has a target");
+    let target = &cx.model.resources[id];
+    let parted = match a.rule.checks.as_slice() {
+        [
+            c @ Check {
+                expect: Predicate::Builtin(b),
+                ..
+            },
+        ] if b.has_parts() => Some((c, b)),
+        _ => None,
+    };
+    let Some((check, builtin)) = parted else {
+        return vec![evaluate_target(a, cx, path, related, trail)];
+    };
+    if !a.rule.applies_to(target.format) {
+        return vec![(Verdict::NotApplicable, None)];
+    }
+    let when_unknown = match when(a, target, path, cx) {
+        Ok(w) => w,
+        Err(()) => return vec![(Verdict::NotApplicable, None)],
+    };
+    builtin
+        .parts(target, path, cx)
+        .into_iter()
+        .map(|part| {
+            let mut labels = related.clone();
+            labels.extend(part.related);
+            judge(
+                a,
+                cx,
+                path,
+                vec![(part.outcome, check)],
+                when_unknown.as_ref(),
+                labels,
+                trail,
+            )
+        })
+        .collect()
+}
+
+/// The `when` checks of a rule on a target: `Err` when one does not hold (not applicable), else
+/// the first that is unknown, if any.
+fn when(a: &Active<'_>, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Result<Option<Outcome>, ()> {
+    let mut when_unknown: Option<Outcome> = None;
+    for w in &a.rule.when {
+        let o = run_check(w, target, path, cx);
+        match o.verdict {
+            Verdict::Fail | Verdict::NotApplicable => return Err(()),
+            Verdict::Unknown => {
+                when_unknown.get_or_insert(o);
+            }
+            Verdict::Pass => {}
+        }
+    }
+    Ok(when_unknown)
 }
 
 /// Evaluate `when` and `check`s on one target.
@@ -247,17 +316,9 @@ pub(super) fn evaluate_target(
     if !a.rule.applies_to(target.format) {
         return (Verdict::NotApplicable, None);
     }
-    let mut when_unknown: Option<Outcome> = None;
-    for w in &a.rule.when {
-        let o = run_check(w, target, path, cx);
-        match o.verdict {
-            Verdict::Fail | Verdict::NotApplicable => return (Verdict::NotApplicable, None),
-            Verdict::Unknown => {
-                when_unknown.get_or_insert(o);
-            }
-            Verdict::Pass => {}
-        }
-    }
+    let Ok(when_unknown) = when(a, target, path, cx) else {
+        return (Verdict::NotApplicable, None);
+    };
     let mut outcomes: Vec<(Outcome, &Check)> = Vec::new();
     for c in &a.rule.checks {
         let o = run_check(c, target, path, cx);
@@ -267,6 +328,20 @@ pub(super) fn evaluate_target(
             break;
         }
     }
+    judge(a, cx, path, outcomes, when_unknown.as_ref(), related, trail)
+}
+
+/// The verdict and finding of the outcomes of a target's checks: the worst wins.
+fn judge(
+    a: &Active<'_>,
+    cx: &Ctx<'_>,
+    path: &Path,
+    outcomes: Vec<(Outcome, &Check)>,
+    when_unknown: Option<&Outcome>,
+    related: Vec<Label>,
+    trail: Option<&str>,
+) -> (Verdict, Option<Finding>) {
+    let target = &cx.model.resources[path.target().expect("a path has a target")];
     // A check about a step the path does not have (a trail without a log group) does not apply.
     if outcomes.iter().any(|(o, _)| o.verdict == Verdict::NotApplicable) {
         return (Verdict::NotApplicable, None);
@@ -296,7 +371,7 @@ pub(super) fn evaluate_target(
         format!("{attribute} via {}", steps.join(" > "))
     };
     // The rule fails, but whether it applies is unknown: the verdict is unknown.
-    if let (Verdict::Fail, Some(w)) = (worst, &when_unknown) {
+    if let (Verdict::Fail, Some(w)) = (worst, when_unknown) {
         let message = format!(
             "{} `{}` may not comply with {} ({}): {}",
             target.kind.noun(),

@@ -460,6 +460,20 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
     };
     let when = spec.when.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
     let checks = spec.check.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    // A builtin that judges several requirements separately gives one verdict per requirement:
+    // it cannot be weighed with other checks, nor decide applicability.
+    let parted = |c: &Check| matches!(&c.expect, Predicate::Builtin(b) if b.has_parts());
+    let misplaced = match when.iter().position(parted) {
+        Some(i) => Some(&spec.when[i]),
+        None if checks.len() > 1 => checks.iter().position(parted).map(|i| &spec.check[i]),
+        None => None,
+    };
+    if let Some(c) = misplaced {
+        return Err(at(
+            Some(c.expect.span()),
+            "this builtin gives one verdict per requirement it judges: it must be the rule's only [[check]], and cannot be a [[when]]".into(),
+        ));
+    }
     let mut params = Vec::new();
     for (key, p) in &spec.params {
         let ps = p.get_ref();
@@ -854,6 +868,23 @@ mod tests {
         assert!(e.message.contains("unknown format `pulumi`"), "{e}");
         let e = load_rule("x.toml", &body("formats = []\n")).unwrap_err();
         assert!(e.message.contains("at least one format"), "{e}");
+    }
+
+    #[test]
+    fn a_builtin_with_one_verdict_per_requirement_is_the_only_check() {
+        let body = |checks: &str| rule_with(&format!("target = \"trail.log_group\"\n{checks}"));
+        let parted = "[[check]]\nexpect = { builtin = \"cis_monitoring_alarms\" }\n";
+        let other = "[[check]]\nselect = \"$.retention_in_days\"\nexpect = { min = 1 }\n";
+        assert!(load_rule("x.toml", &body(parted)).is_ok());
+        let e = load_rule("x.toml", &body(&format!("{other}{parted}"))).unwrap_err();
+        assert!(
+            e.message.contains("must be the rule's only [[check]]") && e.line == 10,
+            "{e}"
+        );
+        let when = "[[when]]\nexpect = { builtin = \"cis_monitoring_alarms\" }\n";
+        assert!(load_rule("x.toml", &body(&format!("{when}{other}"))).is_err());
+        let e = load_rule("x.toml", &rule_with(&format!("target = \"trail\"\n{parted}"))).unwrap_err();
+        assert!(e.message.contains("judges log groups, not a trail"), "{e}");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub fn kind_of(type_name: &str) -> Option<Kind> {
         // `AWS::IAM::Policy` is an inline policy (Terraform's `aws_iam_role_policy`): it folds
         // into the roles it names and is not a policy of its own.
         "AWS::IAM::ManagedPolicy" => Kind::Policy,
+        "AWS::Logs::MetricFilter" => Kind::MetricFilter,
+        "AWS::CloudWatch::Alarm" => Kind::Alarm,
+        "AWS::SNS::Topic" => Kind::Topic,
+        "AWS::SNS::Subscription" => Kind::Subscription,
         _ => return None,
     })
 }

@@ -45,6 +45,10 @@ pub fn kind_of(type_name: &str) -> Option<Kind> {
         "aws_kms_alias" => Kind::KeyAlias,
         "aws_iam_role" => Kind::Role,
         "aws_iam_policy" => Kind::Policy,
+        "aws_cloudwatch_log_metric_filter" => Kind::MetricFilter,
+        "aws_cloudwatch_metric_alarm" => Kind::Alarm,
+        "aws_sns_topic" => Kind::Topic,
+        "aws_sns_topic_subscription" => Kind::Subscription,
         _ => return None,
     })
 }

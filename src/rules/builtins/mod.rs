@@ -4,6 +4,7 @@
 
 mod action_resource;
 mod bucket_not_public;
+mod cis_alarms;
 mod duplicate_trails;
 mod insights;
 mod lambda_data_events;
@@ -21,7 +22,7 @@ mod tampering;
 mod trail_key_usable;
 mod well_formed;
 
-use crate::finding::Verdict;
+use crate::finding::{Label, Verdict};
 use crate::model::Resource;
 use crate::rules::eval::Ctx;
 use crate::rules::path::Path;
@@ -49,6 +50,17 @@ impl Outcome {
             attribute: String::new(),
         }
     }
+}
+
+/// One of several requirements a builtin judges separately on one target (CT207: one per CIS
+/// control). Each is a verdict of its own: counted, reported, fingerprinted (by its outcome's
+/// `attribute`, which differs from part to part) and suppressed on its own.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub outcome: Outcome,
+    /// Related locations of its finding (the filter an alarm watches, the alarm that notifies a
+    /// topic).
+    pub related: Vec<Label>,
 }
 
 /// A builtin as a rule file calls it: its name and its arguments, checked when the rule loads.
@@ -90,10 +102,14 @@ pub enum Builtin {
     /// `no_duplicate_management_trail` (CT013): no earlier trail of the same module or template
     /// records the same management events in the same region.
     NoDuplicateManagementTrail,
+    /// `cis_monitoring_alarms` (CT207): per CIS monitoring control, a metric filter on the log
+    /// group that covers it, an alarm on its metric, and an action that reaches someone. One
+    /// verdict per control ([`Builtin::parts`]).
+    CisMonitoringAlarms,
 }
 
 impl Builtin {
-    const NAMES: [&'static str; 15] = [
+    const NAMES: [&'static str; 16] = [
         "management_events_complete",
         "s3_data_events_complete",
         "trail_logs_retained",
@@ -109,6 +125,7 @@ impl Builtin {
         "insights_selected",
         "lambda_data_events_complete",
         "no_duplicate_management_trail",
+        "cis_monitoring_alarms",
     ];
 
     /// The builtin `name` with `args` (a TOML table, or none), for a rule whose every target
@@ -135,6 +152,13 @@ impl Builtin {
                     None => no_args(Builtin::NoDuplicateManagementTrail),
                 }
             }
+            "cis_monitoring_alarms" => match kinds.iter().find(|k| **k != crate::model::Kind::LogGroup) {
+                Some(k) => Err(format!(
+                    "builtin `cis_monitoring_alarms` judges log groups, not a {}",
+                    k.noun()
+                )),
+                None => no_args(Builtin::CisMonitoringAlarms),
+            },
             "bucket_not_public" => match kinds.iter().find(|k| **k != crate::model::Kind::Bucket) {
                 Some(k) => Err(format!(
                     "builtin `bucket_not_public` judges buckets, not a {}",
@@ -213,6 +237,7 @@ impl Builtin {
             Builtin::InsightsSelected => Self::NAMES[12],
             Builtin::LambdaDataEventsComplete => Self::NAMES[13],
             Builtin::NoDuplicateManagementTrail => Self::NAMES[14],
+            Builtin::CisMonitoringAlarms => Self::NAMES[15],
         }
     }
 
@@ -247,6 +272,40 @@ impl Builtin {
             Builtin::NoDuplicateManagementTrail => {
                 duplicate_trails::check(target, path.target().expect("a path has a target"), cx)
             }
+            // Judged part by part; as one outcome, the first of the worst parts.
+            Builtin::CisMonitoringAlarms => {
+                let parts = self.parts(target, path, cx);
+                let worst = [Verdict::Fail, Verdict::Unknown]
+                    .into_iter()
+                    .find_map(|v| parts.iter().find(|p| p.outcome.verdict == v));
+                worst.map_or_else(|| Outcome::pass(target), |p| p.outcome.clone())
+            }
+        }
+    }
+
+    /// Does it judge several requirements separately ([`Builtin::parts`])?
+    pub fn has_parts(&self) -> bool {
+        matches!(self, Builtin::CisMonitoringAlarms)
+    }
+
+    /// One outcome per requirement, for a builtin that [`has_parts`](Builtin::has_parts);
+    /// otherwise its one outcome.
+    pub fn parts(&self, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Vec<Part> {
+        match self {
+            Builtin::CisMonitoringAlarms => cis_alarms::parts(target, path.target().expect("a path has a target"), cx),
+            _ => vec![Part {
+                outcome: self.call(target, path, cx),
+                related: Vec::new(),
+            }],
+        }
+    }
+
+    /// The requirements it judges separately, for `ctlint explain`: a section's heading and
+    /// Markdown body.
+    pub fn parts_doc(&self) -> Option<(&'static str, String)> {
+        match self {
+            Builtin::CisMonitoringAlarms => Some(("Controls", cis_alarms::controls_markdown())),
+            _ => None,
         }
     }
 
