@@ -97,7 +97,7 @@ impl<'m> Resolver<'m> {
         &self.model.resources[id]
     }
 
-    /// The region resource `id` is deployed in: its scope's, or "this region".
+    /// The region resource `id` is deployed in: its provider's, its scope's, or "this region".
     pub fn region_of(&self, id: ResourceId) -> Part {
         self.region(&self.model.resources[id])
     }
@@ -179,6 +179,9 @@ impl<'m> Resolver<'m> {
     }
 
     fn region(&self, r: &Resource) -> Part {
+        if let Some(region) = &r.region {
+            return region.clone();
+        }
         match self.model.scopes.get(r.scope as usize).and_then(|s| s.region.clone()) {
             Some(reg) => Part::Lit(reg),
             None => Part::Sym(Sym::Region),

@@ -22,6 +22,7 @@ use hcl_edit::template::{Element, Template};
 
 use super::body::{Block, Expr, ExprKind};
 use super::functions;
+use crate::model::address::InstanceKey;
 use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val, arn};
 use crate::parse::{Node, NodeKind};
 use crate::source::Span;
@@ -50,8 +51,9 @@ pub struct Ctx<'a> {
     pub resources: HashSet<String>,
     /// `type.name` of every data source of the module.
     pub data: HashMap<String, Block<'a>>,
-    /// The region of the default `aws` provider, when written literally.
-    pub region: Option<String>,
+    /// The regions of the `aws` provider configurations this module instance has (`aws`,
+    /// `aws.west`), see [`super::providers`].
+    pub provider_regions: HashMap<String, Part>,
     cache: RefCell<HashMap<String, Val>>,
     pub(super) active: RefCell<HashSet<String>>,
     depth: RefCell<u32>,
@@ -76,7 +78,7 @@ pub struct Ctx<'a> {
     /// The directories of this instance and its callers (cycles).
     pub chain: Vec<std::path::PathBuf>,
     /// Instantiated module calls, by name (`Err`: why not).
-    pub instances: RefCell<HashMap<String, Result<Rc<Ctx<'a>>, String>>>,
+    pub instances: RefCell<HashMap<String, Result<Rc<super::Call<'a>>, String>>>,
     /// Module arguments used as they are: (the value in the caller, the use here, what).
     pub trace: RefCell<Vec<(Span, Span, String)>>,
 }
@@ -180,7 +182,7 @@ impl<'a> Ctx<'a> {
             locals: HashMap::new(),
             resources: HashSet::new(),
             data: HashMap::new(),
-            region: None,
+            provider_regions: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
             depth: RefCell::new(0),
@@ -226,12 +228,9 @@ impl<'a> Ctx<'a> {
         v.respan(span)
     }
 
-    /// The region symbol or literal for this module.
+    /// The region of the module's default `aws` provider: literal, "this region", or unknown.
     pub fn region_part(&self) -> Part {
-        match &self.region {
-            Some(r) => Part::Lit(r.clone()),
-            None => Part::Sym(Sym::Region),
-        }
+        super::providers::region(self, "aws")
     }
 
     pub fn eval(&self, e: Expr<'_>) -> Val {
@@ -608,20 +607,23 @@ impl<'a> Ctx<'a> {
                 let Some(name) = attr(0) else {
                     return self.unknown(src, span, "malformed module reference");
                 };
-                let Some(output) = attr(1) else {
+                let call = match super::instantiate(self, name) {
+                    Ok(call) => call,
+                    Err(why) => return self.unknown(src, span, why),
+                };
+                let (child, rest) = match self.module_instance(&call, name, ops.get(1), src, base) {
+                    Ok(found) => found,
+                    Err(why) => return self.unknown(src, span, why),
+                };
+                let Some(output) = attr(rest) else {
                     return self.unknown(
                         src,
                         span,
-                        "a whole module object or an instance of a module with `count`/`for_each` is not evaluated",
+                        "a whole module object is not evaluated; name one of its outputs",
                     );
                 };
-                match super::instantiate(self, name) {
-                    Ok(child) => {
-                        let v = child.output(output, src, span);
-                        self.apply_ops(v, &ops[2..], src, base, span)
-                    }
-                    Err(why) => self.unknown(src, span, why),
-                }
+                let v = child.output(output, src, span);
+                self.apply_ops(v, &ops[rest + 1..], src, base, span)
             }
             "path" => match attr(0) {
                 Some("module" | "root") => Val::new(V::Str(".".into()), span),
@@ -661,6 +663,56 @@ impl<'a> Ctx<'a> {
                 self.symbol(format!("{ty}.{name}"), path.join("."), span)
             }
         }
+    }
+
+    /// The instance of `call` a reference names (`module.x` alone, `module.x[0]`,
+    /// `module.x["eu"]` when the call has `count`/`for_each`), and where the output name is in
+    /// the traversal. With an unknown collection the one instance stands for every key.
+    fn module_instance(
+        &self,
+        call: &Rc<super::Call<'a>>,
+        name: &str,
+        op: Option<&hcl_edit::Decorated<TraversalOperator>>,
+        src: Src<'_>,
+        base: u32,
+    ) -> Result<(Rc<Ctx<'a>>, usize), String> {
+        let address = format!("{}module.{name}", self.prefix());
+        if !call.repeated {
+            return call
+                .instances
+                .first()
+                .map(|(_, c)| (c.clone(), 1))
+                .ok_or_else(|| format!("`{address}` has no instance"));
+        }
+        let key = match op.map(|o| o.value()) {
+            Some(TraversalOperator::Index(ix)) => {
+                let k = self.eval_hcl(ix, src, base);
+                match &k.v {
+                    V::Num(n) if *n >= 0.0 && n.fract() == 0.0 => Some(InstanceKey::Int(*n as i64)),
+                    V::Str(s) => Some(InstanceKey::Str(s.clone())),
+                    _ => None,
+                }
+            }
+            Some(TraversalOperator::LegacyIndex(n)) => Some(InstanceKey::Int(*n.value() as i64)),
+            _ => {
+                return Err(format!(
+                    "`{address}` has `count` or `for_each`: only one instance's outputs are evaluated (`{address}[0].x`, `{address}[\"key\"].x`)"
+                ));
+            }
+        };
+        if call.unknown.is_some()
+            && let [(_, only)] = call.instances.as_slice()
+        {
+            return Ok((only.clone(), 2));
+        }
+        let Some(key) = key else {
+            return Err(format!("the instance key of `{address}` is not known"));
+        };
+        call.instances
+            .iter()
+            .find(|(k, _)| k.as_ref() == Some(&key))
+            .map(|(_, c)| (c.clone(), 2))
+            .ok_or_else(|| format!("`{address}` has no instance `{address}{}`", key.suffix()))
     }
 
     fn symbol(&self, target: String, attr: String, span: Span) -> Val {
@@ -787,7 +839,13 @@ impl<'a> Ctx<'a> {
         let sym = |s: Sym| Val::new(V::Text(Text::sym(s)), span);
         match (ty, field) {
             ("aws_caller_identity", "account_id") => sym(Sym::Account),
-            ("aws_region", "name" | "id" | "region") => Val::new(Text(vec![self.region_part()]).into_v(), span),
+            ("aws_region", "name" | "id" | "region") => {
+                let region = match self.data.get(&format!("data.{ty}.{name}")) {
+                    Some(b) => super::providers::of_block(self, b),
+                    None => self.region_part(),
+                };
+                Val::new(Text(vec![region]).into_v(), span)
+            }
             // A provider region fixes the partition (`eu-west-1` is in `aws`).
             ("aws_partition", "partition") => match arn::partition_of(&self.region_part()) {
                 Part::Lit(p) => Val::new(V::Str(p), span),
