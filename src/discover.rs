@@ -4,7 +4,7 @@
 //! outside git repositories), `.ignore` and global excludes. `.terraform/`, `.terragrunt-cache/`,
 //! `.git/` and `node_modules/` are always skipped; symbolic links are followed only when they
 //! stay inside the directory being walked, so loops and escapes are impossible. Candidates are
-//! picked by name here (`.tf`, `.tf.json`, `.yaml`, `.yml`, `.json`, `.template`); whether a
+//! picked by name here (`.tf`, `.tf.json`, the auto-loaded `.tfvars`, `.yaml`, `.yml`, `.json`, `.template`); whether a
 //! YAML or JSON file is CloudFormation, a policy or nothing of ours is decided from its content
 //! by [`crate::classify`].
 //!
@@ -47,6 +47,7 @@ pub fn is_candidate(path: &Path) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".tf")
         || lower.ends_with(".tf.json")
+        || crate::adapt::terraform::is_auto_tfvars(&lower)
         || lower.ends_with(".yaml")
         || lower.ends_with(".yml")
         || lower.ends_with(".json")

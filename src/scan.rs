@@ -81,7 +81,7 @@ fn group_dir(parsed: &[ParsedFile]) -> Option<PathBuf> {
 }
 
 /// Where module sources may be read from: the git repository holding `dir`, else `fallback`.
-fn repository_root(dir: &Path, fallback: &Path) -> PathBuf {
+pub(crate) fn repository_root(dir: &Path, fallback: &Path) -> PathBuf {
     let canonical = std::fs::canonicalize(if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -255,6 +255,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         dirs: HashMap::new(),
         missing,
         installed,
+        fallback_root: fallback_root.clone(),
     };
     let files_of: Vec<ScopeFiles<'_>> = parsed.iter().map(|p| scope_files(p)).collect();
     for (g, files) in files_of.iter().enumerate() {

@@ -33,6 +33,10 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("repo", "repo/examples/simple", &["CT001"]),
     ("repo", "repo", &["CT001"]),
     ("registry", "registry", &["CT000", "CT001"]),
+    ("for-each", "for-each", &["CT001"]),
+    ("nested-index", "nested-index", &["CT002"]),
+    ("providers", "providers", &["CT203"]),
+    ("language", "language", &["CT000", "CT001", "CT002"]),
 ];
 
 #[test]
@@ -121,4 +125,178 @@ fn check_in_an_example_directory_reports_the_module_instance() {
     );
     assert!(stdout.contains("main.tf:3:"), "{stdout}");
     assert!(stdout.contains("CT001"), "{stdout}");
+}
+
+/// `for_each` and `count` on module blocks: one instance per element, each named by its key,
+/// and a finding only for the instance whose argument is bad.
+#[test]
+fn repeated_module_calls_expand_to_addressed_instances() {
+    let registry = common::registry();
+    let report = common::lint(&registry, &[PathBuf::from(DIR).join("for-each")], &["CT001"]);
+    let mut failed: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.verdict == ctlint::finding::Verdict::Fail)
+        .map(|f| f.resource.as_str())
+        .collect();
+    failed.sort();
+    assert_eq!(
+        failed,
+        vec![
+            "aws_cloudtrail.main",
+            "module.counted[1].aws_cloudtrail.this",
+            "module.trail[\"us\"].aws_cloudtrail.this",
+        ]
+    );
+    assert!(
+        report
+            .summary
+            .notes
+            .iter()
+            .any(|n| n.contains("`module.unknown`") && n.contains("one instance")),
+        "{:?}",
+        report.summary.notes
+    );
+
+    let report = common::lint(&registry, &[PathBuf::from(DIR).join("nested-index")], &["CT002"]);
+    let resources: Vec<&str> = report.findings.iter().map(|f| f.resource.as_str()).collect();
+    assert_eq!(
+        resources,
+        vec!["module.baseline.module.cloudtrail[\"eu\"].aws_cloudtrail.this[0]"]
+    );
+}
+
+/// `count = 50000000` on a module block and on a resource block expands to 10,000 instances
+/// each, with a note, in little time and memory.
+#[test]
+fn huge_counts_are_capped_with_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let trail = r#"
+resource "aws_cloudtrail" "many" {
+  count                 = 50000000
+  name                  = "t-${count.index}"
+  s3_bucket_name        = "org-trail-logs"
+  is_multi_region_trail = true
+}
+"#;
+    std::fs::create_dir_all(tmp.path().join("m")).unwrap();
+    std::fs::write(
+        tmp.path().join("m/main.tf"),
+        "resource \"aws_cloudtrail\" \"one\" {\n  name = \"one\"\n  s3_bucket_name = \"b\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        format!("{trail}\nmodule \"m\" {{\n  source = \"./m\"\n  count  = 50000000\n}}\n"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let registry = common::registry();
+    let report = common::lint(&registry, &[tmp.path().to_path_buf()], &["CT001"]);
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    assert_eq!(report.summary.resources, 20_000);
+    let notes = &report.summary.notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("`aws_cloudtrail.many` has 50000000 instances; only the first 10000 are checked")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("`module.m` has 50000000 instances; only the first 10000 are checked")),
+        "{notes:?}"
+    );
+}
+
+fn ctlint(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("ctlint runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+/// Nothing outside the scanned repository is read: not `file("../../outside")`, not a file
+/// linked from inside, not a tfvars file linked from inside. What they would give is unknown,
+/// with the reason, and their contents never reach the output.
+#[test]
+fn files_outside_the_repository_are_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(repo.join("infra")).unwrap();
+    std::fs::write(outside.join("secret"), "OUTSIDE-SECRET-CONTENT").unwrap();
+    // Read, this would make the trail single-region (a CT001 failure).
+    std::fs::write(outside.join("vars.tfvars"), "multi = false\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("secret"), repo.join("infra/linked")).unwrap();
+    std::os::unix::fs::symlink(outside.join("vars.tfvars"), repo.join("infra/terraform.tfvars")).unwrap();
+    std::fs::write(
+        repo.join("infra/main.tf"),
+        r#"variable "multi" {
+  type = bool
+}
+
+resource "aws_cloudtrail" "t" {
+  name                  = file("../../outside/secret")
+  s3_bucket_name        = file("linked")
+  is_multi_region_trail = var.multi
+}
+"#,
+    )
+    .unwrap();
+    let (code, out) = ctlint(
+        &repo.join("infra"),
+        &["check", ".", "--format", "json", "--select", "CT001,CT101"],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("OUTSIDE-SECRET-CONTENT"), "{out}");
+    assert!(
+        out.contains("`linked` is outside the repository being scanned"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let verdicts: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["verdict"].as_str().unwrap()))
+        .collect();
+    assert!(verdicts.contains(&("CT001", "unknown")), "{verdicts:?}");
+    assert!(!verdicts.contains(&("CT001", "fail")), "{verdicts:?}");
+    let (_, model) = ctlint(&repo.join("infra"), &["model", "."]);
+    assert!(!model.contains("OUTSIDE-SECRET-CONTENT"), "{model}");
+    assert!(
+        model.contains("`../../outside/secret` is outside the repository being scanned"),
+        "{model}"
+    );
+}
+
+/// A `terraform.tfvars` or `*.auto.tfvars(.json)` that does not parse would have changed
+/// verdicts: it is a CT000 at the place it breaks, and the module is still checked.
+#[test]
+fn broken_auto_tfvars_are_parse_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  s3_bucket_name = \"b\"\n  is_multi_region_trail = false\n}\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("terraform.tfvars"), "\u{feff}ok = 1\nmulti = \n").unwrap();
+    std::fs::write(tmp.path().join("b.auto.tfvars.json"), "{\"x\": }").unwrap();
+    std::fs::write(tmp.path().join("c.auto.tfvars"), "\u{feff}fine = { a = 1, a = 2 }\n").unwrap();
+    let (code, out) = ctlint(tmp.path(), &["check", ".", "--format", "compact", "--select", "CT001"]);
+    assert_ne!(code, Some(0), "{out}");
+    assert!(out.contains("terraform.tfvars:2:9: high CT000"), "{out}");
+    assert!(out.contains("b.auto.tfvars.json:1:7: high CT000"), "{out}");
+    assert!(!out.contains("c.auto.tfvars"), "{out}");
+    assert!(out.contains("main.tf:4:"), "{out}");
 }

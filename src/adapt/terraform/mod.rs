@@ -63,6 +63,30 @@ pub struct Modules<'a> {
     /// Where `terraform init` put the modules of a root module (its directory): by module key
     /// (`trail`, `baseline.trail`), from `.terraform/modules/modules.json`.
     pub installed: HashMap<PathBuf, HashMap<String, PathBuf>>,
+    /// Where files may be read from when a module is not in a git repository: the directory
+    /// holding every input (canonical).
+    pub fallback_root: PathBuf,
+}
+
+impl Modules<'_> {
+    /// The repository holding module directory `dir` (its git root, else the scanned
+    /// directory): nothing outside it is read, neither modules nor `file()` nor tfvars.
+    pub fn repository(&self, dir: &Path) -> PathBuf {
+        crate::scan::repository_root(dir, &self.fallback_root)
+    }
+}
+
+/// `path` when it is a regular file inside `repository` once links and `..` are resolved;
+/// else why it is not read.
+pub fn inside(path: &Path, repository: &Path, shown: &str) -> Result<PathBuf, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if !real.starts_with(repository) {
+        return Err(format!(
+            "`{shown}` is outside the repository being scanned (`{}`) and is not read",
+            repository.display()
+        ));
+    }
+    Ok(real)
 }
 
 /// The module directories `terraform init` recorded in `<root>/.terraform/modules/modules.json`,
@@ -94,6 +118,8 @@ pub struct Tree<'a> {
     pub modules: &'a Modules<'a>,
     /// The root module's directory.
     pub root: PathBuf,
+    /// The repository it is in: files outside it are not read.
+    pub repository: PathBuf,
     pub unread: RefCell<Vec<UnreadModule>>,
     /// How many more module instances may be created (a module calling itself twice per level
     /// doubles them).
@@ -163,6 +189,7 @@ pub fn adapt_module<'a>(
     let tree = Rc::new(Tree {
         modules,
         root: crate::source::normalize(dir),
+        repository: modules.repository(dir),
         unread: RefCell::new(Vec::new()),
         budget: Cell::new(MAX_INSTANCES),
         notes: RefCell::new(Vec::new()),
@@ -804,10 +831,20 @@ fn heredoc_json(ctx: &Ctx<'_>, a: &Attr<'_>) -> Option<Val> {
     Some(v)
 }
 
+/// Is `name` a variables file Terraform loads by itself from a root module's directory?
+pub fn is_auto_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
 /// The variable values Terraform loads by itself from a root module's directory, in its order of
 /// precedence (later wins): `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
-/// `*.auto.tfvars.json` in lexical order. A file that cannot be read or parsed gives no values.
-pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
+/// `*.auto.tfvars.json` in lexical order. Files outside `repository` (through a link) are not
+/// read. A file that cannot be parsed gives no values; discovery reads the same files and reports
+/// it as a CT000 (see [`crate::load`]).
+pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> VarValues {
     let dir = if dir.as_os_str().is_empty() {
         std::path::Path::new(".")
     } else {
@@ -818,23 +855,22 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| {
-            n == "terraform.tfvars"
-                || n == "terraform.tfvars.json"
-                || n.ends_with(".auto.tfvars")
-                || n.ends_with(".auto.tfvars.json")
-        })
+        .filter(|n| is_auto_tfvars(n))
         .collect();
     names.sort_by_key(|n| (!n.starts_with("terraform.tfvars"), n.clone()));
     let mut out = VarValues::new();
     for name in names {
         let path = dir.join(&name);
-        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
-        let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+        let Ok(real) = inside(&path, repository, &name) else {
             continue;
         };
+        let small = std::fs::metadata(&real).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        let Some(text) = small.then(|| std::fs::read_to_string(&real).ok()).flatten() else {
+            continue;
+        };
+        let text = text.trim_start_matches('\u{feff}');
         let vars = if name.ends_with(".json") {
-            match serde_json::from_str::<serde_json::Value>(&text) {
+            match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(serde_json::Value::Object(m)) => m
                     .iter()
                     .map(|(k, v)| (k.clone(), crate::model::value::from_json(v, Span::default())))
@@ -842,7 +878,7 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
                 _ => continue,
             }
         } else {
-            match tfvars(&text, "") {
+            match tfvars(text, "") {
                 Ok(v) => v,
                 Err(_) => continue,
             }
