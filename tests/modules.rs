@@ -37,6 +37,7 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("nested-index", "nested-index", &["CT002"]),
     ("providers", "providers", &["CT203"]),
     ("language", "language", &["CT000", "CT001", "CT002"]),
+    ("require-trail", "require-trail", &["CT010"]),
 ];
 
 #[test]
@@ -299,4 +300,64 @@ fn broken_auto_tfvars_are_parse_errors() {
     assert!(out.contains("b.auto.tfvars.json:1:7: high CT000"), "{out}");
     assert!(!out.contains("c.auto.tfvars"), "{out}");
     assert!(out.contains("main.tf:4:"), "{out}");
+}
+
+/// Pre-commit names the changed files: a changed file inside a module is checked in the
+/// instances its callers create (found in the repository), and only findings that touch it are
+/// reported.
+#[test]
+fn a_changed_module_file_is_checked_in_its_callers_instances() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("modules/trail")).unwrap();
+    std::fs::create_dir_all(repo.join("live/prod")).unwrap();
+    std::fs::write(
+        repo.join("modules/trail/main.tf"),
+        r#"variable "multi_region" {
+  type    = bool
+  default = true
+}
+
+resource "aws_cloudtrail" "this" {
+  name                  = "trail"
+  s3_bucket_name        = "org-trail-logs"
+  is_multi_region_trail = var.multi_region
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("live/prod/main.tf"),
+        r#"module "trail" {
+  source       = "../../modules/trail"
+  multi_region = false
+}
+
+# Not touching the changed file: not reported.
+resource "aws_cloudtrail" "own" {
+  name           = "own"
+  s3_bucket_name = "org-trail-logs"
+}
+"#,
+    )
+    .unwrap();
+    let (code, out) = ctlint(
+        repo,
+        &[
+            "check",
+            "modules/trail/main.tf",
+            "--select",
+            "CT001",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("live/prod/main.tf:3:"), "{out}");
+    assert!(
+        out.contains("module.trail.aws_cloudtrail.this") || out.contains("trail `trail`"),
+        "{out}"
+    );
+    assert_eq!(out.matches("CT001").count(), 1, "{out}");
 }
