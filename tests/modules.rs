@@ -25,6 +25,7 @@ fn tf_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `(case, path linted, rules)`.
 const CASES: &[(&str, &str, &[&str])] = &[
     ("flag", "flag", &["CT001"]),
+    ("key", "key", &["CT003", "CT301"]),
     ("output", "output", &["CT001", "CT101"]),
     ("nested", "nested", &["CT001", "CT002"]),
     ("missing", "missing", &["CT000", "CT010"]),
@@ -240,9 +241,25 @@ fn files_outside_the_repository_are_not_read() {
     std::fs::write(outside.join("vars.tfvars"), "multi = false\n").unwrap();
     std::os::unix::fs::symlink(outside.join("secret"), repo.join("infra/linked")).unwrap();
     std::os::unix::fs::symlink(outside.join("vars.tfvars"), repo.join("infra/terraform.tfvars")).unwrap();
+    // A module outside, called through `..` and through a linked directory: it is not read.
+    std::fs::create_dir_all(outside.join("module")).unwrap();
+    std::fs::write(
+        outside.join("module/main.tf"),
+        "resource \"aws_cloudtrail\" \"o\" {\n  name = \"OUTSIDE-SECRET-CONTENT\"\n  s3_bucket_name = \"b\"\n}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.join("module"), repo.join("infra/linked-module")).unwrap();
     std::fs::write(
         repo.join("infra/main.tf"),
-        r#"variable "multi" {
+        r#"module "up" {
+  source = "../../outside/module"
+}
+
+module "linked" {
+  source = "./linked-module"
+}
+
+variable "multi" {
   type = bool
 }
 
@@ -256,8 +273,9 @@ resource "aws_cloudtrail" "t" {
     .unwrap();
     let (code, out) = ctlint(
         &repo.join("infra"),
-        &["check", ".", "--format", "json", "--select", "CT001,CT101"],
+        &["check", ".", "--format", "json", "--select", "CT000,CT001,CT101"],
     );
+    // The unread modules are unknown CT000s, which do not fail the run.
     assert_eq!(code, Some(0), "{out}");
     assert!(!out.contains("OUTSIDE-SECRET-CONTENT"), "{out}");
     assert!(
@@ -273,6 +291,21 @@ resource "aws_cloudtrail" "t" {
         .collect();
     assert!(verdicts.contains(&("CT001", "unknown")), "{verdicts:?}");
     assert!(!verdicts.contains(&("CT001", "fail")), "{verdicts:?}");
+    assert!(
+        json["summary"]["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("`terraform.tfvars` is outside the repository")),
+        "{out}"
+    );
+    for module in ["`../../outside/module` is outside", "`linked-module` is outside"] {
+        assert!(
+            json["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "CT000"
+                && f["verdict"] == "unknown"
+                && f["message"].as_str().unwrap().contains(module)),
+            "{module}: {out}"
+        );
+    }
     let (_, model) = ctlint(&repo.join("infra"), &["model", "."]);
     assert!(!model.contains("OUTSIDE-SECRET-CONTENT"), "{model}");
     assert!(
@@ -342,6 +375,13 @@ resource "aws_cloudtrail" "own" {
 "#,
     )
     .unwrap();
+    // Another caller whose instances are fine: nothing to report from them.
+    std::fs::create_dir_all(repo.join("live/dev")).unwrap();
+    std::fs::write(
+        repo.join("live/dev/main.tf"),
+        "module \"trail\" {\n  source       = \"../../modules/trail\"\n  for_each     = toset([\"a\", \"b\"])\n  multi_region = true\n}\n",
+    )
+    .unwrap();
     let (code, out) = ctlint(
         repo,
         &[
@@ -360,4 +400,61 @@ resource "aws_cloudtrail" "own" {
         "{out}"
     );
     assert_eq!(out.matches("CT001").count(), 1, "{out}");
+}
+
+/// `path.root` in a module is the root module's directory (so `file("${path.root}/…")` reads
+/// the root's file); `path.cwd` and `terraform.workspace` are named values that exist but are
+/// chosen when Terraform runs: never a guessed string.
+#[test]
+fn path_root_and_named_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("policies")).unwrap();
+    std::fs::create_dir_all(root.join("modules/key")).unwrap();
+    std::fs::write(
+        root.join("policies/key.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "FromTheRoot", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("modules/key/main.tf"),
+        r#"resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+  description         = "${path.cwd}/${terraform.workspace}"
+  policy              = file("${path.root}/policies/key.json")
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        r#"module "key" {
+  source = "./modules/key"
+}
+
+resource "aws_cloudtrail" "t" {
+  name           = "org-${terraform.workspace}"
+  s3_bucket_name = "org-trail-logs"
+}
+"#,
+    )
+    .unwrap();
+    let (_, out) = ctlint(root, &["model", "."]);
+    let model: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let of = |kind: &str| {
+        model
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind}: {out}"))
+            .clone()
+    };
+    let key = of("key");
+    assert_eq!(key["fields"]["policy"]["Statement"][0]["Sid"], "FromTheRoot", "{out}");
+    assert_eq!(
+        key["fields"]["description"], "<path.cwd>/<terraform.workspace>",
+        "{out}"
+    );
+    assert_eq!(of("trail")["fields"]["name"], "org-<terraform.workspace>", "{out}");
 }

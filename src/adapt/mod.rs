@@ -57,9 +57,10 @@ pub fn adapt_scope<'a>(
         let (first, _, _) = input.files[0];
         let dir = first.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
         // Values given on the command line win over the files Terraform loads by itself.
-        let mut vars = terraform::auto_tfvars(&dir, &modules.repository(&dir));
+        let (mut vars, mut notes) = terraform::auto_tfvars(&dir, &modules.repository(&dir));
         vars.extend(opts.tf_vars.iter().map(|(k, v)| (k.clone(), v.clone())));
         let root = terraform::adapt_module(&bodies, scope, &vars, &dir, modules);
+        notes.extend(root.notes);
         let origin = crate::source::display_path(&dir, std::path::Path::new(""));
         return Some((
             Scope {
@@ -69,7 +70,7 @@ pub fn adapt_scope<'a>(
             },
             root.resources,
             root.unread,
-            root.notes,
+            notes,
         ));
     }
     input.files.iter().find_map(|(file, id, parsed)| {

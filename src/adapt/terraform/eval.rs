@@ -279,15 +279,9 @@ impl<'a> Ctx<'a> {
             NodeKind::Array(items) => V::List(items.iter().map(|i| self.eval_json(i, src)).collect()),
             NodeKind::Object(entries) => {
                 // A repeated key: the last one wins.
-                let mut map: Vec<(String, Val)> = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let value = self.eval_json(v, src);
-                    match map.iter_mut().find(|(existing, _)| *existing == k.name) {
-                        Some(slot) => slot.1 = value,
-                        None => map.push((k.name.clone(), value)),
-                    }
-                }
-                V::Map(map)
+                V::Map(last_wins(
+                    entries.iter().map(|(k, v)| (k.name.clone(), self.eval_json(v, src))),
+                ))
             }
         };
         Val::new(v, n.span)
@@ -344,14 +338,10 @@ impl<'a> Ctx<'a> {
                             }
                         }
                     };
-                    let value = self.eval_hcl(v.expr(), src, base);
-                    // A repeated key: the last one wins, as in Terraform.
-                    match entries.iter_mut().find(|(existing, _)| *existing == key) {
-                        Some(slot) => slot.1 = value,
-                        None => entries.push((key, value)),
-                    }
+                    entries.push((key, self.eval_hcl(v.expr(), src, base)));
                 }
-                V::Map(entries)
+                // A repeated key: the last one wins, as in Terraform.
+                V::Map(last_wins(entries))
             }
             Expression::StringTemplate(t) => {
                 // `"${x}"` is `x` itself, with its type (Terraform unwraps a lone interpolation).
@@ -1126,6 +1116,23 @@ impl<'a> Ctx<'a> {
         };
         Some(Val::new(text.into_v(), span))
     }
+}
+
+/// Object entries with each key once, in first-seen order, holding the value of its last
+/// occurrence (Terraform's rule for a repeated key). Linear, for objects of any size.
+pub(super) fn last_wins(entries: impl IntoIterator<Item = (String, Val)>) -> Vec<(String, Val)> {
+    let mut out: Vec<(String, Val)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (k, v) in entries {
+        match at.get(&k) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                at.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
 }
 
 /// An object key as written in the source: an identifier, or a quoted string without escapes

@@ -601,28 +601,9 @@ fn expand(ctx: &Ctx<'_>, b: &Block<'_>, what: &str) -> Expansion {
         let items: Option<Vec<(String, Val)>> = match &v.v {
             V::Map(entries) => {
                 // Keys are unique; the last of a repeated key wins, as in an object constructor.
-                let mut unique: Vec<(String, Val)> = Vec::with_capacity(entries.len());
-                for (k, val) in entries {
-                    match unique.iter_mut().find(|(u, _)| u == k) {
-                        Some(slot) => slot.1 = val.clone(),
-                        None => unique.push((k.clone(), val.clone())),
-                    }
-                }
-                Some(unique)
+                Some(eval::last_wins(entries.iter().cloned()))
             }
-            V::List(items) => {
-                let mut unique: Option<Vec<(String, Val)>> = Some(Vec::new());
-                for i in items {
-                    let (Some(s), Some(u)) = (i.as_str(), unique.as_mut()) else {
-                        unique = None;
-                        break;
-                    };
-                    if !u.iter().any(|(k, _)| k == s) {
-                        u.push((s.to_string(), i.clone()));
-                    }
-                }
-                unique
-            }
+            V::List(items) => string_set(items),
             V::Null => Some(Vec::new()),
             _ => None,
         };
@@ -667,6 +648,20 @@ fn expand(ctx: &Ctx<'_>, b: &Block<'_>, what: &str) -> Expansion {
         repeated: false,
         unknown: None,
     }
+}
+
+/// A `for_each` set of strings as `(key, element)` pairs, each element once; `None` when an
+/// element is not a known string.
+fn string_set(items: &[Val]) -> Option<Vec<(String, Val)>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut unique = Vec::new();
+    for i in items {
+        let s = i.as_str()?;
+        if seen.insert(s) {
+            unique.push((s.to_string(), i.clone()));
+        }
+    }
+    Some(unique)
 }
 
 fn map_of(entries: Vec<(&str, Val)>, span: Span) -> Val {
@@ -842,16 +837,17 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 /// The variable values Terraform loads by itself from a root module's directory, in its order of
 /// precedence (later wins): `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
 /// `*.auto.tfvars.json` in lexical order. Files outside `repository` (through a link) are not
-/// read. A file that cannot be parsed gives no values; discovery reads the same files and reports
-/// it as a CT000 (see [`crate::load`]).
-pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> VarValues {
+/// read, and a note says so (the second value). A file that cannot be parsed gives no values;
+/// discovery reads the same files and reports it as a CT000 (see [`crate::load`]).
+pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> (VarValues, Vec<String>) {
     let dir = if dir.as_os_str().is_empty() {
         std::path::Path::new(".")
     } else {
         dir
     };
+    let mut notes = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return VarValues::new();
+        return (VarValues::new(), notes);
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -861,8 +857,13 @@ pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> VarValues {
     let mut out = VarValues::new();
     for name in names {
         let path = dir.join(&name);
-        let Ok(real) = inside(&path, repository, &name) else {
-            continue;
+        let shown = crate::source::display_path(&path, Path::new(""));
+        let real = match inside(&path, repository, &shown) {
+            Ok(real) => real,
+            Err(why) => {
+                notes.push(format!("{why}: its variable values are not used"));
+                continue;
+            }
         };
         let small = std::fs::metadata(&real).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
         let Some(text) = small.then(|| std::fs::read_to_string(&real).ok()).flatten() else {
@@ -885,7 +886,7 @@ pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> VarValues {
         };
         out.extend(vars);
     }
-    out
+    (out, notes)
 }
 
 /// The variables of a `.tfvars` file (`file` as shown): every top-level attribute, evaluated
