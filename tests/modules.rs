@@ -458,3 +458,24 @@ resource "aws_cloudtrail" "t" {
     );
     assert_eq!(of("trail")["fields"]["name"], "org-<terraform.workspace>", "{out}");
 }
+
+/// A UTF-8 byte order mark at the start of a `.tf.json` or `.tfvars.json` file is accepted, as
+/// Terraform accepts it: the variable's value from the variables file reaches the trail.
+#[test]
+fn byte_order_marks_in_json_files_are_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("main.tf.json"),
+        "\u{feff}{\"variable\": {\"multi\": {\"type\": \"bool\"}}, \"resource\": {\"aws_cloudtrail\": {\"t\": {\"name\": \"t\", \"s3_bucket_name\": \"b\", \"is_multi_region_trail\": \"${var.multi}\"}}}}\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("terraform.tfvars.json"), "\u{feff}{\"multi\": false}\n").unwrap();
+    let (code, out) = ctlint(
+        tmp.path(),
+        &["check", ".", "--format", "compact", "--select", "CT000,CT001"],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("main.tf.json:1:"), "{out}");
+    assert!(out.contains("CT001 trail-not-multi-region: "), "{out}");
+    assert!(!out.contains("CT000"), "{out}");
+}
