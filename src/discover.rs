@@ -4,7 +4,7 @@
 //! outside git repositories), `.ignore` and global excludes. `.terraform/`, `.terragrunt-cache/`,
 //! `.git/` and `node_modules/` are always skipped; symbolic links are followed only when they
 //! stay inside the directory being walked, so loops and escapes are impossible. Candidates are
-//! picked by name here (`.tf`, `.tf.json`, `.yaml`, `.yml`, `.json`, `.template`); whether a
+//! picked by name here (`.tf`, `.tf.json`, the auto-loaded `.tfvars`, `.yaml`, `.yml`, `.json`, `.template`); whether a
 //! YAML or JSON file is CloudFormation, a policy or nothing of ours is decided from its content
 //! by [`crate::classify`].
 //!
@@ -47,6 +47,7 @@ pub fn is_candidate(path: &Path) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".tf")
         || lower.ends_with(".tf.json")
+        || crate::adapt::terraform::is_auto_tfvars(&lower)
         || lower.ends_with(".yaml")
         || lower.ends_with(".yml")
         || lower.ends_with(".json")
@@ -69,6 +70,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool, base
     let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
     let mut errors: Vec<(PathBuf, String)> = Vec::new();
     let mut links: Vec<PathBuf> = Vec::new();
+    let mut named_dirs: Vec<PathBuf> = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
@@ -95,6 +97,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool, base
                         .parent()
                         .filter(|p| !p.as_os_str().is_empty())
                         .unwrap_or(Path::new("."));
+                    named_dirs.push(dir.to_path_buf());
                     for sibling in module_files(dir) {
                         found.entry(sibling.clone()).or_insert(Input {
                             path: sibling,
@@ -105,6 +108,17 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, module_context: bool, base
                 }
             }
             Err(e) => errors.push((path.clone(), format!("cannot read `{}`: {e}", path.display()))),
+        }
+    }
+    // A named file of a module that other modules call is checked in their instances: the
+    // callers are context too (the instances' findings that touch the named files are reported).
+    for dir in callers(&named_dirs, exclude) {
+        for file in module_files(&dir) {
+            found.entry(file.clone()).or_insert(Input {
+                path: file,
+                role: Role::Context,
+                explicit: false,
+            });
         }
     }
     let errors = errors
@@ -162,6 +176,90 @@ pub fn module_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The directories of the repository holding `targets` whose `module` blocks call one of them
+/// through a local `source` (`./…`, `../…`), directly or through other callers. The repository
+/// is the git work tree around the current directory's files; it is searched only when it is
+/// the current directory or below it, so that the paths found match the named ones (pre-commit
+/// runs at the top of the work tree). Sources are found in the text (`source = "../x"`,
+/// `"source": "../x"`): a caller that is not a module is only read as context.
+fn callers(targets: &[PathBuf], exclude: &GlobSet) -> Vec<PathBuf> {
+    let Some(first) = targets.first() else {
+        return Vec::new();
+    };
+    let Some(root) = std::fs::canonicalize(first)
+        .ok()
+        .and_then(|c| c.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf))
+    else {
+        return Vec::new();
+    };
+    let Some(root) = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| std::fs::canonicalize(cwd).ok())
+        .and_then(|cwd| root.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+    else {
+        return Vec::new();
+    };
+    let root = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    };
+    let dir_of = |p: &Path| crate::source::normalize(p.parent().unwrap_or(Path::new("")));
+    let mut edges: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for file in walk(&root, exclude, &mut Vec::new(), &mut Vec::new()) {
+        if !is_terraform(&file) {
+            continue;
+        }
+        let small = std::fs::metadata(&file).is_ok_and(|m| m.len() <= crate::load::DEFAULT_MAX_FILE_SIZE);
+        let Some(text) = small.then(|| std::fs::read_to_string(&file).ok()).flatten() else {
+            continue;
+        };
+        let caller = dir_of(&file);
+        for source in local_sources(&text) {
+            edges.push((caller.clone(), crate::source::normalize(&caller.join(source))));
+        }
+    }
+    let mut wanted: Vec<PathBuf> = targets.iter().map(|t| crate::source::normalize(t)).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < wanted.len() {
+        let callee = wanted[i].clone();
+        for (caller, _) in edges.iter().filter(|(_, c)| *c == callee) {
+            if !wanted.contains(caller) {
+                wanted.push(caller.clone());
+                out.push(if caller.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    caller.clone()
+                });
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The local module sources written in a Terraform file: `source = "./x"` (HCL) or
+/// `"source": "../x"` (JSON).
+fn local_sources(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("source") {
+        let rest = text[at + "source".len()..].trim_start_matches('"').trim_start();
+        let Some(rest) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find(['"', '\n']) else { continue };
+        let value = &rest[..end];
+        if value.starts_with("./") || value.starts_with("../") || value == "." || value == ".." {
+            out.push(value);
+        }
+    }
+    out
 }
 
 /// Resolve `.` and `..` lexically so that a file is read once however its path was typed.

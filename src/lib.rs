@@ -95,6 +95,7 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let outcomes = scan::file_outcomes(&files, &sources, registry, &active);
     let mut notes = discover_notes;
     notes.extend(outcomes.notes);
+    notes.extend(model.notes.iter().cloned());
     let summary = Summary {
         files: outcomes.files,
         resources: model.resources.len(),

@@ -7,6 +7,8 @@
 //!   CloudFormation;
 //! - JSON with `format_version` and `planned_values` → a Terraform plan;
 //! - JSON with `Statement` → a standalone policy document;
+//! - `terraform.tfvars`, `*.auto.tfvars(.json)` → parsed for CT000s only (values are read with
+//!   their module);
 //! - anything else is skipped silently, unless it was named on the command line.
 
 use std::io::Read;
@@ -121,6 +123,19 @@ fn classify(path: &Path, text: &str, id: FileId, explicit: bool) -> Parsed {
     if name.ends_with(".tf") {
         return match parse::hcl::parse(text, id) {
             Ok(body) => Parsed::TerraformHcl(body),
+            Err(e) => Parsed::Failed(e),
+        };
+    }
+    // The variables files Terraform loads by itself change verdicts: one that does not parse
+    // is a CT000. Their values are read with the module (`auto_tfvars`).
+    if crate::adapt::terraform::is_auto_tfvars(&name) {
+        let parsed = if name.ends_with(".json") {
+            parse::json::parse(text, id).map(|_| ())
+        } else {
+            parse::hcl::parse(text, id).map(|_| ())
+        };
+        return match parsed {
+            Ok(()) => Parsed::Ignored,
             Err(e) => Parsed::Failed(e),
         };
     }

@@ -120,7 +120,7 @@ impl<'m> Resolver<'m> {
         &self.model.resources[id]
     }
 
-    /// The region resource `id` is deployed in: its scope's, or "this region".
+    /// The region resource `id` is deployed in: its provider's, its scope's, or "this region".
     pub fn region_of(&self, id: ResourceId) -> Part {
         self.region(&self.model.resources[id])
     }
@@ -214,6 +214,9 @@ impl<'m> Resolver<'m> {
     }
 
     fn region(&self, r: &Resource) -> Part {
+        if let Some(region) = &r.region {
+            return region.clone();
+        }
         match self.model.scopes.get(r.scope as usize).and_then(|s| s.region.clone()) {
             Some(reg) => Part::Lit(reg),
             None => Part::Sym(Sym::Region),

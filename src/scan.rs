@@ -87,7 +87,7 @@ fn terraform_dir(path: &Path) -> Option<PathBuf> {
 }
 
 /// Where module sources may be read from: the git repository holding `dir`, else `fallback`.
-fn repository_root(dir: &Path, fallback: &Path) -> PathBuf {
+pub(crate) fn repository_root(dir: &Path, fallback: &Path) -> PathBuf {
     let canonical = std::fs::canonicalize(if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -363,6 +363,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         dirs: HashMap::new(),
         missing,
         installed,
+        fallback_root: fallback_root.clone(),
     };
     let files_of: Vec<Option<ScopeFiles<'_>>> = state
         .iter()

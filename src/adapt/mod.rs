@@ -34,8 +34,9 @@ pub struct ScopeFiles<'a> {
     pub files: Vec<(&'a SourceFile, FileId, &'a Parsed)>,
 }
 
-/// What one scope adapts to: its resources and the Terraform module calls it could not read.
-pub type Adapted = (Scope, Vec<Resource>, Vec<crate::model::UnreadModule>);
+/// What one scope adapts to: its resources, the Terraform module calls it could not read, and
+/// notes about its expansion.
+pub type Adapted = (Scope, Vec<Resource>, Vec<crate::model::UnreadModule>, Vec<String>);
 
 /// Adapt one scope; `None` when none of its files is Terraform, CloudFormation or a policy. A
 /// Terraform scope is a root module: `modules` holds the directories its calls may instantiate.
@@ -56,18 +57,20 @@ pub fn adapt_scope<'a>(
         let (first, _, _) = input.files[0];
         let dir = first.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
         // Values given on the command line win over the files Terraform loads by itself.
-        let mut vars = terraform::auto_tfvars(&dir);
+        let (mut vars, mut notes) = terraform::auto_tfvars(&dir, &modules.repository(&dir));
         vars.extend(opts.tf_vars.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let (resources, region, unread) = terraform::adapt_module(&bodies, scope, &vars, &dir, modules);
+        let root = terraform::adapt_module(&bodies, scope, &vars, &dir, modules);
+        notes.extend(root.notes);
         let origin = crate::source::display_path(&dir, std::path::Path::new(""));
         return Some((
             Scope {
                 format: Format::Terraform,
                 origin,
-                region,
+                region: root.region,
             },
-            resources,
-            unread,
+            root.resources,
+            root.unread,
+            notes,
         ));
     }
     input.files.iter().find_map(|(file, id, parsed)| {
@@ -89,6 +92,7 @@ pub fn adapt_scope<'a>(
                 region: None,
             },
             resources,
+            Vec::new(),
             Vec::new(),
         ))
     })
@@ -119,10 +123,15 @@ pub fn assemble(results: Vec<Option<Adapted>>) -> Model {
     let mut model = Model::default();
     for r in results {
         match r {
-            Some((scope, resources, unread)) => {
+            Some((scope, resources, unread, notes)) => {
                 model.scopes.push(scope);
                 model.resources.extend(resources);
                 model.unread_modules.extend(unread);
+                for n in notes {
+                    if !model.notes.contains(&n) {
+                        model.notes.push(n);
+                    }
+                }
             }
             None => model.scopes.push(Scope {
                 format: Format::PolicyJson,

@@ -9,7 +9,8 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Address {
-    /// Module call names from the root, outermost first (`["trail"]` for `module.trail`).
+    /// Module call names from the root, outermost first (`["trail"]` for `module.trail`), with
+    /// the instance key of a call with `count`/`for_each` (`cloudtrail["eu"]`).
     pub module: Vec<String>,
     /// `aws_cloudtrail.this`, a logical ID, or a file path.
     pub local: String,
@@ -33,6 +34,16 @@ impl Address {
     }
 }
 
+impl InstanceKey {
+    /// How Terraform writes it after a name: `[0]`, `["eu"]`.
+    pub fn suffix(&self) -> String {
+        match self {
+            InstanceKey::Int(i) => format!("[{i}]"),
+            InstanceKey::Str(s) => format!("[\"{s}\"]"),
+        }
+    }
+}
+
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for m in &self.module {
@@ -41,8 +52,7 @@ impl fmt::Display for Address {
         f.write_str(&self.local)?;
         match &self.index {
             None => Ok(()),
-            Some(InstanceKey::Int(i)) => write!(f, "[{i}]"),
-            Some(InstanceKey::Str(s)) => write!(f, "[\"{s}\"]"),
+            Some(k) => f.write_str(&k.suffix()),
         }
     }
 }

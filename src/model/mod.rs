@@ -133,6 +133,9 @@ pub struct Resource {
     pub name: String,
     /// The Terraform module instance it belongs to, when not the root module.
     pub instance: Option<std::sync::Arc<Instance>>,
+    /// The region it is deployed in when its own provider says (a Terraform resource's
+    /// `provider`, inherited or passed into its module); `None`: its scope's.
+    pub region: Option<Part>,
 }
 
 /// Where a Terraform module instance comes from, for the locations of its findings.
@@ -168,6 +171,7 @@ impl Resource {
             type_name: type_name.to_string(),
             name,
             instance: None,
+            region: None,
             address,
             scope,
             header,
@@ -303,6 +307,8 @@ pub struct Model {
     pub scopes: Vec<Scope>,
     /// Terraform module calls that could not be read: what they define is not in the model.
     pub unread_modules: Vec<UnreadModule>,
+    /// What the adapters say about the model itself (instance caps, unknown expansions).
+    pub notes: Vec<String>,
 }
 
 /// A `module` block whose source ctlint could not read.

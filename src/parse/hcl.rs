@@ -60,17 +60,73 @@ pub fn parse_template_bounded(text: &str) -> Option<Result<hcl_edit::template::T
     Some(hcl_edit::parser::parse_template(text).map_err(|e| e.message().to_string()))
 }
 
+/// How many repeated object keys one file may have before its parse error is reported.
+const MAX_REPEATED_KEYS: usize = 64;
+
+/// Parse a body. Two things Terraform accepts and hcl-edit does not are handled on a copy of
+/// the text of the same length, so that every span still points into the original:
+/// - a UTF-8 byte order mark, replaced by spaces;
+/// - a key repeated in an object constructor (`{ a = 1, a = 2 }`, the last wins in
+///   Terraform), which hcl-edit rejects: the repeated key is renamed in the copy (same length)
+///   and the text parsed again. The evaluator reads object keys from the original text, so
+///   the renamed key keeps its name there and wins over the earlier one.
 fn parse_now(text: &str, file: FileId) -> Result<Body, ParseError> {
-    hcl_edit::parser::parse_body(text).map_err(|e| {
-        // The error's Display repeats the whole source line (megabytes for minified input), so
-        // build the message from its parts. hcl-edit caps an end-of-input offset at the last
-        // byte, which can be inside a character: move it to the end of that character.
-        let mut offset = e.location().offset().min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset += 1;
+    let mut copy: Option<String> = text.strip_prefix('\u{feff}').map(|rest| format!("   {rest}"));
+    let mut attempts: Vec<(usize, usize)> = Vec::new();
+    loop {
+        let t = copy.as_deref().unwrap_or(text);
+        let e = match hcl_edit::parser::parse_body(t) {
+            Ok(body) => return Ok(body),
+            Err(e) => e,
+        };
+        if e.message().contains("redefined object key") && attempts.len() < MAX_REPEATED_KEYS {
+            let offset = e.location().offset();
+            let tried = attempts.iter().filter(|(o, _)| *o == offset).count();
+            if let Some(renamed) = rename_key(t, offset, tried) {
+                attempts.push((offset, tried));
+                copy = Some(renamed);
+                continue;
+            }
         }
-        ParseError::new(e.message().to_string(), Span::new(file, offset, offset))
-    })
+        return Err(error(e, text, file));
+    }
+}
+
+/// `text` with the object key at `offset` renamed (its last character replaced by the
+/// `attempt`-th other letter): `None` for keys that are not an identifier or a plain quoted
+/// string ending in an ASCII character.
+fn rename_key(text: &str, offset: usize, attempt: usize) -> Option<String> {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let rest = text.get(offset..)?;
+    let last = if let Some(inner) = rest.strip_prefix('"') {
+        let end = inner.find(['"', '\\', '$', '%', '\n'])?;
+        (inner.as_bytes().get(end) == Some(&b'"') && end > 0).then_some(offset + end)?
+    } else {
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        (len > 0).then_some(offset + len - 1)?
+    };
+    let old = *text.as_bytes().get(last)?;
+    if !old.is_ascii() {
+        return None;
+    }
+    let new = *LETTERS.iter().filter(|&&c| c != old).nth(attempt)?;
+    let mut bytes = text.as_bytes().to_vec();
+    bytes[last] = new;
+    String::from_utf8(bytes).ok()
+}
+
+/// A parse error at its place in `text` (the original: the parsed copy has the same length).
+fn error(e: hcl_edit::parser::Error, text: &str, file: FileId) -> ParseError {
+    // The error's Display repeats the whole source line (megabytes for minified input), so
+    // build the message from its parts. hcl-edit caps an end-of-input offset at the last
+    // byte, which can be inside a character: move it to the end of that character.
+    let mut offset = e.location().offset().min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    ParseError::new(e.message().to_string(), Span::new(file, offset, offset))
 }
 
 /// The deepest nesting of `(`, `[` and `{` (a cheap over-estimate: brackets in strings and
@@ -103,6 +159,29 @@ mod tests {
         let e = parse(text, FileId(0)).unwrap_err();
         assert!(text.is_char_boundary(e.span.start as usize));
         assert_eq!(e.span.start as usize, text.len());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_and_spans_stay_exact() {
+        let text = "\u{feff}x = 1\n";
+        let body = parse(text, FileId(0)).unwrap();
+        let attr = body.get_attribute("x").unwrap();
+        let span = hcl_edit::Span::span(attr).unwrap();
+        assert_eq!(&text[span], "x = 1");
+    }
+
+    #[test]
+    fn repeated_object_keys_parse() {
+        for text in [
+            "x = { a = 1, a = 2 }\n",
+            "x = { a = 1, a = 2, a = 3, b = 4, b = 5 }\n",
+            "x = { \"k\" = 1, \"k\" = 2 }\n",
+            "x = {\n  name = 1\n  name = 2\n}\n",
+        ] {
+            assert!(parse(text, FileId(0)).is_ok(), "{text}");
+        }
+        // Keys that cannot be renamed keep the parse error.
+        assert!(parse("x = { (a) = 1, (a) = 2 }\n", FileId(0)).is_err());
     }
 
     #[test]

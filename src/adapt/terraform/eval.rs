@@ -18,10 +18,11 @@ use std::rc::Rc;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::template::{Element, Template};
+use hcl_edit::template::{Directive, Element, Template};
 
 use super::body::{Block, Expr, ExprKind};
 use super::functions;
+use crate::model::address::InstanceKey;
 use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val, arn};
 use crate::parse::{Node, NodeKind};
 use crate::source::Span;
@@ -50,8 +51,9 @@ pub struct Ctx<'a> {
     pub resources: HashSet<String>,
     /// `type.name` of every data source of the module.
     pub data: HashMap<String, Block<'a>>,
-    /// The region of the default `aws` provider, when written literally.
-    pub region: Option<String>,
+    /// The regions of the `aws` provider configurations this module instance has (`aws`,
+    /// `aws.west`), see [`super::providers`].
+    pub provider_regions: HashMap<String, Part>,
     cache: RefCell<HashMap<String, Val>>,
     pub(super) active: RefCell<HashSet<String>>,
     depth: RefCell<u32>,
@@ -76,12 +78,15 @@ pub struct Ctx<'a> {
     /// The directories of this instance and its callers (cycles).
     pub chain: Vec<std::path::PathBuf>,
     /// Instantiated module calls, by name (`Err`: why not).
-    pub instances: RefCell<HashMap<String, Result<Rc<Ctx<'a>>, String>>>,
+    pub instances: RefCell<HashMap<String, Result<Rc<super::Call<'a>>, String>>>,
     /// Module arguments used as they are: (the value in the caller, the use here, what).
     pub trace: RefCell<Vec<(Span, Span, String)>>,
 }
 
 const TOO_DEEP: &str = "the template nests brackets too deeply to be evaluated";
+
+/// The most text a `%{ for }` directive renders (nested loops multiply).
+const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 
 /// The largest file `file()` reads: policies and templates, not binaries.
 const MAX_FILE_FUNCTION_BYTES: u64 = 1 << 20;
@@ -159,7 +164,12 @@ impl<'a> Ctx<'a> {
             .as_deref()
             .unwrap_or(std::path::Path::new("."))
             .join(rel);
-        let shown = path.display();
+        let shown = path.display().to_string();
+        // Nothing outside the repository: not through `..`, not through a link.
+        let path = match &self.tree {
+            Some(tree) => super::inside(&path, &tree.repository, &shown)?,
+            None => return Err("files are not read here".into()),
+        };
         match std::fs::metadata(&path) {
             Ok(m) if !m.is_file() => return Err(format!("`{shown}` is not a file")),
             Ok(m) if m.len() > MAX_FILE_FUNCTION_BYTES => {
@@ -180,7 +190,7 @@ impl<'a> Ctx<'a> {
             locals: HashMap::new(),
             resources: HashSet::new(),
             data: HashMap::new(),
-            region: None,
+            provider_regions: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
             depth: RefCell::new(0),
@@ -226,12 +236,9 @@ impl<'a> Ctx<'a> {
         v.respan(span)
     }
 
-    /// The region symbol or literal for this module.
+    /// The region of the module's default `aws` provider: literal, "this region", or unknown.
     pub fn region_part(&self) -> Part {
-        match &self.region {
-            Some(r) => Part::Lit(r.clone()),
-            None => Part::Sym(Sym::Region),
-        }
+        super::providers::region(self, "aws")
     }
 
     pub fn eval(&self, e: Expr<'_>) -> Val {
@@ -270,12 +277,12 @@ impl<'a> Ctx<'a> {
             }
             NodeKind::String(s) => V::Str(s.clone()),
             NodeKind::Array(items) => V::List(items.iter().map(|i| self.eval_json(i, src)).collect()),
-            NodeKind::Object(entries) => V::Map(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.name.clone(), self.eval_json(v, src)))
-                    .collect(),
-            ),
+            NodeKind::Object(entries) => {
+                // A repeated key: the last one wins.
+                V::Map(last_wins(
+                    entries.iter().map(|(k, v)| (k.name.clone(), self.eval_json(v, src))),
+                ))
+            }
         };
         Val::new(v, n.span)
     }
@@ -308,10 +315,19 @@ impl<'a> Ctx<'a> {
             Expression::String(s) => V::Str(s.value().to_string()),
             Expression::Array(a) => V::List(a.iter().map(|i| self.eval_hcl(i, src, base)).collect()),
             Expression::Object(o) => {
-                let mut entries = Vec::new();
+                let mut entries: Vec<(String, Val)> = Vec::new();
                 for (k, v) in o.iter() {
                     let key = match k {
-                        ObjectKey::Ident(i) => i.value().to_string(),
+                        ObjectKey::Ident(i) => {
+                            written_key(src, base, i.span()).unwrap_or_else(|| i.value().to_string())
+                        }
+                        ObjectKey::Expression(ke @ Expression::String(_)) => match written_key(src, base, ke.span()) {
+                            Some(k) => k,
+                            None => match self.eval_hcl(ke, src, base).as_str() {
+                                Some(k) => k.to_string(),
+                                None => return self.unknown(src, span, "an object key cannot be evaluated"),
+                            },
+                        },
                         ObjectKey::Expression(ke) => {
                             let kv = self.eval_hcl(ke, src, base);
                             match kv.text().and_then(|t| t.as_lit().map(str::to_string)) {
@@ -324,7 +340,8 @@ impl<'a> Ctx<'a> {
                     };
                     entries.push((key, self.eval_hcl(v.expr(), src, base)));
                 }
-                V::Map(entries)
+                // A repeated key: the last one wins, as in Terraform.
+                V::Map(last_wins(entries))
             }
             Expression::StringTemplate(t) => {
                 // `"${x}"` is `x` itself, with its type (Terraform unwraps a lone interpolation).
@@ -332,10 +349,9 @@ impl<'a> Ctx<'a> {
                     return self.eval_hcl(&i.expr, src, base).respan(span);
                 }
                 let mut text = Text::default();
-                for el in t.iter() {
-                    if let Err(u) = self.template_element(el, src, base, &mut text) {
-                        return u;
-                    }
+                let elements: Vec<&Element> = t.iter().collect();
+                if let Err(u) = self.render(&elements, src, base, false, false, &mut text) {
+                    return u;
                 }
                 return Val::new(text.into_v(), span);
             }
@@ -419,30 +435,168 @@ impl<'a> Ctx<'a> {
                 Element::Directive(_) => Span::new(src.file, base as usize, base as usize),
             };
             span = Some(span.map_or(s, |sp| sp.to(s)));
-            if let Err(u) = self.template_element(el, src, base, &mut text) {
-                return u;
-            }
+        }
+        let elements: Vec<&Element> = t.iter().collect();
+        if let Err(u) = self.render(&elements, src, base, false, false, &mut text) {
+            return u;
         }
         Val::new(text.into_v(), span.unwrap_or_default())
     }
 
-    fn template_element(&self, el: &Element, src: Src<'_>, base: u32, text: &mut Text) -> Result<(), Val> {
-        match el {
-            Element::Literal(l) => text.push(Part::Lit(l.value().to_string())),
-            Element::Interpolation(i) => {
-                let v = self.eval_hcl(&i.expr, src, base);
-                interpolate(v, text).map_err(|why| {
-                    let span = src.span(i.expr.span(), base);
-                    self.unknown(src, span, why)
-                })?;
-            }
-            Element::Directive(_) => {
-                text.push(Part::Unknown(Box::new(crate::model::Unknown {
-                    expr: "%{…}".into(),
-                    reason: "template directives are not evaluated yet".into(),
-                })));
+    /// Render template elements into `text`: literals, interpolations and the `%{ if }` /
+    /// `%{ for }` directives, with the `~` strip markers trimming the whitespace beside them.
+    /// `lead`/`tail` trim the start of the first and the end of the last literal (a marker of
+    /// the enclosing directive). An interpolation that cannot be put in a string makes the
+    /// whole template unknown (`Err`); an unknown condition or collection is an unknown part.
+    fn render(
+        &self,
+        elements: &[&Element],
+        src: Src<'_>,
+        base: u32,
+        lead: bool,
+        tail: bool,
+        text: &mut Text,
+    ) -> Result<(), Val> {
+        let opens_stripped = |el: Option<&&Element>| match el {
+            Some(Element::Interpolation(i)) => i.strip.strip_start(),
+            Some(Element::Directive(d)) => match d.as_ref() {
+                Directive::If(d) => d.if_expr.strip.strip_start(),
+                Directive::For(d) => d.for_expr.strip.strip_start(),
+            },
+            _ => false,
+        };
+        let mut strip_next = lead;
+        for (n, el) in elements.iter().enumerate() {
+            let next = elements.get(n + 1);
+            match el {
+                Element::Literal(l) => {
+                    let mut v: &str = l.value();
+                    if strip_next {
+                        v = v.trim_start();
+                    }
+                    if opens_stripped(next) || (next.is_none() && tail) {
+                        v = v.trim_end();
+                    }
+                    text.push(Part::Lit(v.to_string()));
+                    strip_next = false;
+                }
+                Element::Interpolation(i) => {
+                    let v = self.eval_hcl(&i.expr, src, base);
+                    interpolate(v, text).map_err(|why| {
+                        let span = src.span(i.expr.span(), base);
+                        self.unknown(src, span, why)
+                    })?;
+                    strip_next = i.strip.strip_end();
+                }
+                Element::Directive(directive) => match directive.as_ref() {
+                    Directive::If(d) => {
+                        let cond = self.eval_hcl(&d.if_expr.cond_expr, src, base);
+                        match cond.as_bool() {
+                            Some(true) => {
+                                let until = match &d.else_expr {
+                                    Some(e) => e.strip.strip_start(),
+                                    None => d.endif_expr.strip.strip_start(),
+                                };
+                                let body: Vec<&Element> = d.if_expr.template.iter().collect();
+                                self.render(&body, src, base, d.if_expr.strip.strip_end(), until, text)?;
+                            }
+                            Some(false) => {
+                                if let Some(e) = &d.else_expr {
+                                    let body: Vec<&Element> = e.template.iter().collect();
+                                    self.render(
+                                        &body,
+                                        src,
+                                        base,
+                                        e.strip.strip_end(),
+                                        d.endif_expr.strip.strip_start(),
+                                        text,
+                                    )?;
+                                }
+                            }
+                            None => text.push(Part::Unknown(Box::new(crate::model::Unknown {
+                                expr: "%{ if … }".into(),
+                                reason: match cond.unknown_info() {
+                                    Some(u) => format!("its condition depends on `{}`: {}", u.expr, u.reason),
+                                    None => "its condition is not a known boolean".into(),
+                                },
+                            }))),
+                        }
+                        strip_next = d.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(d) => {
+                        self.render_for(d, src, base, text)?;
+                        strip_next = d.endfor_expr.strip.strip_end();
+                    }
+                },
             }
         }
+        Ok(())
+    }
+
+    /// `%{ for k, v in coll }…%{ endfor }`: the body once per element, a list by index, a map
+    /// in key order; at most [`MAX_TEMPLATE_BYTES`] of text.
+    fn render_for(
+        &self,
+        d: &hcl_edit::template::ForDirective,
+        src: Src<'_>,
+        base: u32,
+        text: &mut Text,
+    ) -> Result<(), Val> {
+        let f = &d.for_expr;
+        let unknown = |reason: String| {
+            Part::Unknown(Box::new(crate::model::Unknown {
+                expr: "%{ for … }".into(),
+                reason,
+            }))
+        };
+        let coll = self.eval_hcl(&f.collection_expr, src, base);
+        let items: Vec<(Val, Val)> = match &coll.v {
+            V::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::new(V::Num(i as f64), v.span), v.clone()))
+                .collect(),
+            V::Map(entries) => {
+                let mut entries: Vec<&(String, Val)> = entries.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (Val::new(V::Str(k.clone()), v.span), v.clone()))
+                    .collect()
+            }
+            _ => {
+                text.push(unknown(match coll.unknown_info() {
+                    Some(u) => format!("it iterates over `{}`: {}", u.expr, u.reason),
+                    None => "it iterates over a value that is not a known list or map".into(),
+                }));
+                return Ok(());
+            }
+        };
+        let body: Vec<&Element> = f.template.iter().collect();
+        let (lead, tail) = (f.strip.strip_end(), d.endfor_expr.strip.strip_start());
+        let mut out = Text::default();
+        for (key, value) in items {
+            let mut bindings = vec![(f.value_var.value().as_str().to_string(), value)];
+            if let Some(k) = &f.key_var {
+                bindings.insert(0, (k.value().as_str().to_string(), key));
+            }
+            let n = bindings.len();
+            self.iterators.borrow_mut().extend(bindings);
+            let r = self.render(&body, src, base, lead, tail, &mut out);
+            let len = self.iterators.borrow().len();
+            self.iterators.borrow_mut().truncate(len - n);
+            r?;
+            let size: usize = out
+                .0
+                .iter()
+                .map(|p| if let Part::Lit(l) = p { l.len() } else { 1 })
+                .sum();
+            if size > MAX_TEMPLATE_BYTES {
+                text.push(unknown(format!("it renders more than {MAX_TEMPLATE_BYTES} bytes")));
+                return Ok(());
+            }
+        }
+        text.append(out);
         Ok(())
     }
 
@@ -608,26 +762,41 @@ impl<'a> Ctx<'a> {
                 let Some(name) = attr(0) else {
                     return self.unknown(src, span, "malformed module reference");
                 };
-                let Some(output) = attr(1) else {
+                let call = match super::instantiate(self, name) {
+                    Ok(call) => call,
+                    Err(why) => return self.unknown(src, span, why),
+                };
+                let (child, rest) = match self.module_instance(&call, name, ops.get(1), src, base) {
+                    Ok(found) => found,
+                    Err(why) => return self.unknown(src, span, why),
+                };
+                let Some(output) = attr(rest) else {
                     return self.unknown(
                         src,
                         span,
-                        "a whole module object or an instance of a module with `count`/`for_each` is not evaluated",
+                        "a whole module object is not evaluated; name one of its outputs",
                     );
                 };
-                match super::instantiate(self, name) {
-                    Ok(child) => {
-                        let v = child.output(output, src, span);
-                        self.apply_ops(v, &ops[2..], src, base, span)
-                    }
-                    Err(why) => self.unknown(src, span, why),
-                }
+                let v = child.output(output, src, span);
+                self.apply_ops(v, &ops[rest + 1..], src, base, span)
             }
+            // `path.module` is where `file()` reads from: the module's directory, `.` to it.
             "path" => match attr(0) {
-                Some("module" | "root") => Val::new(V::Str(".".into()), span),
-                _ => self.unknown(src, span, "path is not known"),
+                Some("module") => Val::new(V::Str(".".into()), span),
+                // The root module's directory, as a path from this module's (where `file()`
+                // reads from); the working directory depends on where Terraform runs: a named
+                // value, like "this region".
+                Some("root") => match self.root_from_module() {
+                    Some(p) => Val::new(V::Str(p), span),
+                    None => self.named("path.root".into(), span),
+                },
+                Some("cwd") => self.named("path.cwd".into(), span),
+                _ => self.unknown(src, span, "`path` has only `module`, `root` and `cwd`"),
             },
-            "terraform" => self.unknown(src, span, "`terraform.*` is not known statically"),
+            "terraform" => match attr(0) {
+                Some("workspace") => self.named("terraform.workspace".into(), span),
+                _ => self.unknown(src, span, "`terraform` has only `workspace`"),
+            },
             "count" | "each" | "self" => match self.iterator(root_name) {
                 Some(v) => self.apply_ops(v, ops, src, base, span),
                 None => self.unknown(src, span, format!("`{root_name}` is not known here")),
@@ -661,6 +830,92 @@ impl<'a> Ctx<'a> {
                 self.symbol(format!("{ty}.{name}"), path.join("."), span)
             }
         }
+    }
+
+    /// The instance of `call` a reference names (`module.x` alone, `module.x[0]`,
+    /// `module.x["eu"]` when the call has `count`/`for_each`), and where the output name is in
+    /// the traversal. With an unknown collection the one instance stands for every key.
+    fn module_instance(
+        &self,
+        call: &Rc<super::Call<'a>>,
+        name: &str,
+        op: Option<&hcl_edit::Decorated<TraversalOperator>>,
+        src: Src<'_>,
+        base: u32,
+    ) -> Result<(Rc<Ctx<'a>>, usize), String> {
+        let address = format!("{}module.{name}", self.prefix());
+        if !call.repeated {
+            return call
+                .instances
+                .first()
+                .map(|(_, c)| (c.clone(), 1))
+                .ok_or_else(|| format!("`{address}` has no instance"));
+        }
+        let key = match op.map(|o| o.value()) {
+            Some(TraversalOperator::Index(ix)) => {
+                let k = self.eval_hcl(ix, src, base);
+                match &k.v {
+                    V::Num(n) if *n >= 0.0 && n.fract() == 0.0 => Some(InstanceKey::Int(*n as i64)),
+                    V::Str(s) => Some(InstanceKey::Str(s.clone())),
+                    _ => None,
+                }
+            }
+            Some(TraversalOperator::LegacyIndex(n)) => Some(InstanceKey::Int(*n.value() as i64)),
+            _ => {
+                return Err(format!(
+                    "`{address}` has `count` or `for_each`: only one instance's outputs are evaluated (`{address}[0].x`, `{address}[\"key\"].x`)"
+                ));
+            }
+        };
+        if call.unknown.is_some()
+            && let [(_, only)] = call.instances.as_slice()
+        {
+            return Ok((only.clone(), 2));
+        }
+        let Some(key) = key else {
+            return Err(format!("the instance key of `{address}` is not known"));
+        };
+        call.instances
+            .iter()
+            .find(|(k, _)| k.as_ref() == Some(&key))
+            .map(|(_, c)| (c.clone(), 2))
+            .ok_or_else(|| format!("`{address}` has no instance `{address}{}`", key.suffix()))
+    }
+
+    /// `path.root` as a path relative to this module's directory: `.` in the root module.
+    fn root_from_module(&self) -> Option<String> {
+        use std::path::Component;
+        if self.module_path.is_empty() {
+            return Some(".".into());
+        }
+        let here = self.module_dir.as_deref()?;
+        let root = self.tree.as_ref().map(|t| t.root.as_path())?;
+        let (h, r): (Vec<Component<'_>>, Vec<Component<'_>>) =
+            (here.components().collect(), root.components().collect());
+        let common = h.iter().zip(&r).take_while(|(a, b)| a == b).count();
+        if h[common..]
+            .iter()
+            .chain(&r[common..])
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return None;
+        }
+        let mut parts: Vec<String> = vec!["..".into(); h.len() - common];
+        parts.extend(r[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+        Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
+    }
+
+    /// A value that exists but is chosen when Terraform runs (`terraform.workspace`,
+    /// `path.root`): a symbol that equals only itself, never a guessed string.
+    fn named(&self, name: String, span: Span) -> Val {
+        Val::new(
+            V::Text(Text::sym(Sym::Attr(Box::new(AttrRef {
+                scope: self.scope,
+                target: name,
+                attr: String::new(),
+            })))),
+            span,
+        )
     }
 
     fn symbol(&self, target: String, attr: String, span: Span) -> Val {
@@ -787,7 +1042,13 @@ impl<'a> Ctx<'a> {
         let sym = |s: Sym| Val::new(V::Text(Text::sym(s)), span);
         match (ty, field) {
             ("aws_caller_identity", "account_id") => sym(Sym::Account),
-            ("aws_region", "name" | "id" | "region") => Val::new(Text(vec![self.region_part()]).into_v(), span),
+            ("aws_region", "name" | "id" | "region") => {
+                let region = match self.data.get(&format!("data.{ty}.{name}")) {
+                    Some(b) => super::providers::of_block(self, b),
+                    None => self.region_part(),
+                };
+                Val::new(Text(vec![region]).into_v(), span)
+            }
             // A provider region fixes the partition (`eu-west-1` is in `aws`).
             ("aws_partition", "partition") => match arn::partition_of(&self.region_part()) {
                 Part::Lit(p) => Val::new(V::Str(p), span),
@@ -855,6 +1116,36 @@ impl<'a> Ctx<'a> {
         };
         Some(Val::new(text.into_v(), span))
     }
+}
+
+/// Object entries with each key once, in first-seen order, holding the value of its last
+/// occurrence (Terraform's rule for a repeated key). Linear, for objects of any size.
+pub(super) fn last_wins(entries: impl IntoIterator<Item = (String, Val)>) -> Vec<(String, Val)> {
+    let mut out: Vec<(String, Val)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (k, v) in entries {
+        match at.get(&k) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                at.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+/// An object key as written in the source: an identifier, or a quoted string without escapes
+/// or interpolations. The parser may have seen a renamed copy of a repeated key (see
+/// [`crate::parse::hcl`]); the source has its real name.
+fn written_key(src: Src<'_>, base: u32, range: Option<std::ops::Range<usize>>) -> Option<String> {
+    let span = src.span(range, base);
+    let text = src.text.get(span.start as usize..span.end as usize)?.trim();
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return (!inner.contains(['\\', '"', '$', '%'])).then(|| inner.to_string());
+    }
+    let ident = !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    ident.then(|| text.to_string())
 }
 
 /// Append a value to a template's text.

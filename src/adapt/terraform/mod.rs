@@ -16,6 +16,7 @@ pub mod functions;
 mod iam;
 mod kms;
 pub mod policy_document;
+mod providers;
 mod s3;
 
 use std::cell::{Cell, RefCell};
@@ -31,7 +32,7 @@ use hcl_edit::expr::Expression;
 use super::fields::{coerce, coerce_object, fill_defaults, set};
 use crate::model::address::InstanceKey;
 use crate::model::schema::{self, Field, Ty};
-use crate::model::{Address, Format, Instance, Kind, Resource, ScopeId, UnreadModule, V, Val};
+use crate::model::{Address, Format, Instance, Kind, Part, Resource, ScopeId, UnreadModule, V, Val};
 use crate::parse::{self, Node};
 use crate::source::Span;
 
@@ -66,6 +67,30 @@ pub struct Modules<'a> {
     /// Where `terraform init` put the modules of a root module (its directory): by module key
     /// (`trail`, `baseline.trail`), from `.terraform/modules/modules.json`.
     pub installed: HashMap<PathBuf, HashMap<String, PathBuf>>,
+    /// Where files may be read from when a module is not in a git repository: the directory
+    /// holding every input (canonical).
+    pub fallback_root: PathBuf,
+}
+
+impl Modules<'_> {
+    /// The repository holding module directory `dir` (its git root, else the scanned
+    /// directory): nothing outside it is read, neither modules nor `file()` nor tfvars.
+    pub fn repository(&self, dir: &Path) -> PathBuf {
+        crate::scan::repository_root(dir, &self.fallback_root)
+    }
+}
+
+/// `path` when it is a regular file inside `repository` once links and `..` are resolved;
+/// else why it is not read.
+pub fn inside(path: &Path, repository: &Path, shown: &str) -> Result<PathBuf, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if !real.starts_with(repository) {
+        return Err(format!(
+            "`{shown}` is outside the repository being scanned (`{}`) and is not read",
+            repository.display()
+        ));
+    }
+    Ok(real)
 }
 
 /// The module directories `terraform init` recorded in `<root>/.terraform/modules/modules.json`,
@@ -97,14 +122,30 @@ pub struct Tree<'a> {
     pub modules: &'a Modules<'a>,
     /// The root module's directory.
     pub root: PathBuf,
+    /// The repository it is in: files outside it are not read.
+    pub repository: PathBuf,
     pub unread: RefCell<Vec<UnreadModule>>,
     /// How many more module instances may be created (a module calling itself twice per level
     /// doubles them).
     pub budget: Cell<usize>,
+    /// What the run should say about the expansion (caps, unknown collections), in order.
+    pub notes: RefCell<Vec<String>>,
+}
+
+impl Tree<'_> {
+    fn note(&self, note: String) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
 }
 
 /// The most module instances one root module expands to.
-const MAX_INSTANCES: usize = 1000;
+const MAX_INSTANCES: usize = 10_000;
+/// The most instances one `count`/`for_each` expands to (resource and module blocks): beyond
+/// it the rest are not checked, and a note says so, so that `count = 50000000` costs nothing.
+pub const MAX_BLOCK_INSTANCES: usize = 10_000;
 /// The deepest module nesting followed.
 const MAX_MODULE_DEPTH: usize = 32;
 
@@ -129,34 +170,54 @@ pub fn module_sources(bodies: &[Body<'_>]) -> Vec<String> {
         .collect()
 }
 
+/// What one root module adapts to.
+pub struct RootModule {
+    pub resources: Vec<Resource>,
+    /// The region its default `aws` provider fixes.
+    pub region: Option<String>,
+    /// The module calls that could not be read.
+    pub unread: Vec<UnreadModule>,
+    /// Caps reached and collections not known while expanding instances.
+    pub notes: Vec<String>,
+}
+
 /// Build the model resources of one root module and its module instances (read from `dir`,
-/// where `file()` paths start); also returns the region its `aws` provider fixes and the module
-/// calls that could not be read.
+/// where `file()` paths start).
 pub fn adapt_module<'a>(
     bodies: &[Body<'a>],
     scope: ScopeId,
     vars: &VarValues,
     dir: &Path,
     modules: &'a Modules<'a>,
-) -> (Vec<Resource>, Option<String>, Vec<UnreadModule>) {
+) -> RootModule {
     let tree = Rc::new(Tree {
         modules,
         root: crate::source::normalize(dir),
+        repository: modules.repository(dir),
         unread: RefCell::new(Vec::new()),
         budget: Cell::new(MAX_INSTANCES),
+        notes: RefCell::new(Vec::new()),
     });
     let mut ctx = build_ctx(bodies, scope, dir, &|name| vars.get(name).cloned().map(|v| (v, None)));
     ctx.tree = Some(tree.clone());
     ctx.chain = vec![crate::source::normalize(dir)];
-    ctx.region = provider_region(&ctx);
+    ctx.provider_regions = providers::own(&ctx, HashMap::new(), true);
     let mut out = Vec::new();
     collect(&ctx, &mut out);
-    let region = ctx.region.clone();
+    let region = match ctx.provider_regions.get("aws") {
+        Some(Part::Lit(r)) => Some(r.clone()),
+        _ => None,
+    };
     drop(ctx);
     let mut unread = tree.unread.take();
     let mut seen = std::collections::HashSet::new();
     unread.retain(|u| seen.insert((u.span, u.call.clone())));
-    (out, region, unread)
+    RootModule {
+        resources: out,
+        region,
+        unread,
+        notes: tree.notes.take(),
+    }
 }
 
 /// A variable's value from outside the module, and what it is when a module argument.
@@ -221,10 +282,20 @@ fn build_ctx<'a>(bodies: &[Body<'a>], scope: ScopeId, dir: &Path, given: &Given<
     ctx
 }
 
-/// The instance of module call `name` of `parent`, created on first use: the callee's files
-/// with its variables bound to the call's arguments, evaluated in `parent`. `Err` says why it
-/// cannot be (and the call is recorded as unread once).
-pub(crate) fn instantiate<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, String> {
+/// The instances of one module call: one per `count`/`for_each` element, or one.
+pub struct Call<'a> {
+    /// The call has `count` or `for_each`: references name an instance (`module.x[0]`).
+    pub repeated: bool,
+    pub instances: Vec<(Option<InstanceKey>, Rc<Ctx<'a>>)>,
+    /// Set when its collection is not known: the one instance stands for all of them.
+    pub unknown: Option<String>,
+}
+
+/// The instances of module call `name` of `parent`, created on first use: the callee's files
+/// with its variables bound to the call's arguments (evaluated in `parent`, once per
+/// `count`/`for_each` element). `Err` says why they cannot be (and the call is recorded as
+/// unread once).
+pub(crate) fn instantiate<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Call<'a>>, String> {
     if let Some(r) = parent.instances.borrow().get(name) {
         return r.clone();
     }
@@ -232,13 +303,13 @@ pub(crate) fn instantiate<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>
     if !parent.active.borrow_mut().insert(key.clone()) {
         return Err(format!("module `{name}` depends on its own outputs"));
     }
-    let r = create_instance(parent, name);
+    let r = create_call(parent, name).map(Rc::new);
     parent.active.borrow_mut().remove(&key);
     parent.instances.borrow_mut().insert(name.to_string(), r.clone());
     r
 }
 
-fn create_instance<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, String> {
+fn create_call<'a>(parent: &Ctx<'a>, name: &str) -> Result<Call<'a>, String> {
     let Some(tree) = parent.tree.clone() else {
         return Err("module outputs are not resolved here".into());
     };
@@ -266,7 +337,13 @@ fn create_instance<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, Stri
         return unread("its `source` is not a known string".into());
     }
     let parent_dir = parent.module_dir.clone().unwrap_or_default();
-    let key: Vec<&str> = parent.module_path.iter().map(String::as_str).chain([name]).collect();
+    // `modules.json` keys name calls without instance keys (`baseline.trail`).
+    let key: Vec<&str> = parent
+        .module_path
+        .iter()
+        .map(|m| m.split('[').next().unwrap_or(m))
+        .chain([name])
+        .collect();
     let key = key.join(".");
     let installed = || {
         tree.modules
@@ -313,23 +390,49 @@ fn create_instance<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, Stri
     if tree.budget.get() == 0 {
         return unread(format!("the root module already has {MAX_INSTANCES} module instances"));
     }
-    tree.budget.set(tree.budget.get() - 1);
-    // Arguments are evaluated in the caller; `count`/`for_each` are not expanded: one instance,
-    // with the iterators unknown.
-    let mut iters = Vec::new();
-    if let Some(c) = block.body.attr("count") {
-        let unknown = Val::unknown("count.index", "`count` on module blocks is not expanded", c.span);
-        iters.push(("count".to_string(), map_of(vec![("index", unknown)], c.span)));
-    }
-    if let Some(fe) = block.body.attr("for_each") {
-        let unknown = Val::unknown("each", "`for_each` on module blocks is not expanded", fe.span);
-        iters.push((
-            "each".to_string(),
-            map_of(vec![("key", unknown.clone()), ("value", unknown)], fe.span),
+    let expansion = expand(parent, block, &address);
+    if let Some(why) = &expansion.unknown {
+        tree.note(format!(
+            "`{address}`: {why}; it is checked as one instance, and what depends on `count`/`each` is unknown"
         ));
     }
-    let n = iters.len();
-    parent.iterators.borrow_mut().extend(iters);
+    let mut instances = Vec::with_capacity(expansion.items.len());
+    for (index, iter) in expansion.items {
+        if tree.budget.get() == 0 {
+            let _ = unread(format!(
+                "the root module already has {MAX_INSTANCES} module instances; the call's other instances are not read"
+            ));
+            break;
+        }
+        tree.budget.set(tree.budget.get() - 1);
+        let ctx = instance_ctx(parent, block, name, index.as_ref(), iter, &dir, bodies);
+        instances.push((index, Rc::new(ctx)));
+    }
+    Ok(Call {
+        repeated: expansion.repeated,
+        instances,
+        unknown: expansion.unknown,
+    })
+}
+
+/// One instance of a module call: its arguments are evaluated in `parent` with the instance's
+/// `count`/`each` bound.
+fn instance_ctx<'a>(
+    parent: &Ctx<'a>,
+    block: &Block<'a>,
+    name: &str,
+    index: Option<&InstanceKey>,
+    iter: Vec<Binding>,
+    dir: &Path,
+    bodies: &[Body<'a>],
+) -> Ctx<'a> {
+    let segment = match index {
+        Some(k) => format!("{name}{}", k.suffix()),
+        None => name.to_string(),
+    };
+    let address = format!("{}module.{segment}", parent.prefix());
+    let n = iter.len();
+    parent.iterators.borrow_mut().extend(iter);
     let args: HashMap<&str, Val> = block
         .body
         .attrs()
@@ -337,22 +440,23 @@ fn create_instance<'a>(parent: &Ctx<'a>, name: &str) -> Result<Rc<Ctx<'a>>, Stri
         .filter(|a| !META_ARGUMENTS.contains(&a.name))
         .map(|a| (a.name, parent.eval(a.expr)))
         .collect();
+    let inherited = providers::passed(parent, block);
     let len = parent.iterators.borrow().len();
     parent.iterators.borrow_mut().truncate(len - n);
-    let mut ctx = build_ctx(bodies, parent.scope, &dir, &|var| {
+    let mut ctx = build_ctx(bodies, parent.scope, dir, &|var| {
         args.get(var)
             .cloned()
             .map(|v| (v, Some(format!("argument `{var}` of {address}"))))
     });
-    ctx.tree = Some(tree.clone());
-    ctx.module_path = parent.module_path.iter().cloned().chain([name.to_string()]).collect();
+    ctx.tree = parent.tree.clone();
+    ctx.module_path = parent.module_path.iter().cloned().chain([segment]).collect();
     ctx.call_chain = parent.call_chain.clone();
-    ctx.call_chain.push((block.header, address.clone()));
+    ctx.call_chain.push((block.header, address));
     ctx.chain = parent.chain.clone();
-    ctx.chain.push(dir);
-    // The default provider is inherited.
-    ctx.region = parent.region.clone();
-    Ok(Rc::new(ctx))
+    ctx.chain.push(dir.to_path_buf());
+    // The module's own provider blocks win over what it is given or inherits.
+    ctx.provider_regions = providers::own(&ctx, inherited, false);
+    ctx
 }
 
 /// The resources of a module instance, then those of the instances it calls, depth first.
@@ -369,8 +473,10 @@ fn collect(ctx: &Ctx<'_>, out: &mut Vec<Resource>) {
     }
     out.extend(mine);
     for (name, _) in &ctx.calls {
-        if let Ok(child) = instantiate(ctx, name) {
-            collect(&child, out);
+        if let Ok(call) = instantiate(ctx, name) {
+            for (_, child) in &call.instances {
+                collect(child, out);
+            }
         }
     }
 }
@@ -383,7 +489,9 @@ fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
     for b in resources {
         let (ty, name) = (b.labels[0], b.labels[1]);
         let Some(kind) = kind_of(ty) else { continue };
-        for (index, iter) in instances(ctx, b) {
+        let what = format!("{}{ty}.{name}", ctx.prefix());
+        let region = providers::of_block(ctx, b);
+        for (index, iter) in expand(ctx, b, &what).items {
             let bindings = iter.len();
             ctx.iterators.borrow_mut().extend(iter);
             let address = Address {
@@ -392,6 +500,7 @@ fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
                 index: index.clone(),
             };
             let mut r = Resource::new(kind, Format::Terraform, ty, address, scope, b.header);
+            r.region = Some(region.clone());
             r.fields = fill(ctx, &b.body, schema::fields(kind), b.header);
             match kind {
                 Kind::Bucket => s3::legacy_blocks(ctx, b, &mut r),
@@ -421,75 +530,142 @@ fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
     out
 }
 
-/// The literal region of the default (un-aliased) `aws` provider.
-fn provider_region(ctx: &Ctx<'_>) -> Option<String> {
-    let b = ctx
-        .providers
-        .iter()
-        .find(|b| b.ident == "provider" && b.labels.first() == Some(&"aws") && b.body.attr("alias").is_none())?;
-    let v = ctx.eval(b.body.attr("region")?.expr);
-    v.as_str().map(str::to_string)
-}
-
 type Binding = (String, Val);
 
-/// The instances of a resource block: `(instance key, iterator bindings)`.
-fn instances(ctx: &Ctx<'_>, b: &Block<'_>) -> Vec<(Option<InstanceKey>, Vec<Binding>)> {
+/// The instances of a resource or module block.
+struct Expansion {
+    /// `(instance key, iterator bindings)`, at most [`MAX_BLOCK_INSTANCES`].
+    items: Vec<(Option<InstanceKey>, Vec<Binding>)>,
+    /// The block has `count` or `for_each`.
+    repeated: bool,
+    /// Why its collection is not known (one instance, iterators unknown).
+    unknown: Option<String>,
+}
+
+/// Expand `count`/`for_each` of block `b` (named `what` in notes): one instance per element
+/// (none for `count = 0`), at most [`MAX_BLOCK_INSTANCES`], or one with the iterators unknown.
+fn expand(ctx: &Ctx<'_>, b: &Block<'_>, what: &str) -> Expansion {
+    let capped = |total: usize| {
+        if total > MAX_BLOCK_INSTANCES
+            && let Some(tree) = &ctx.tree
+        {
+            tree.note(format!(
+                "`{what}` has {total} instances; only the first {MAX_BLOCK_INSTANCES} are checked"
+            ));
+        }
+    };
+    let why = |v: &Val, arg: &str| match v.unknown_info() {
+        Some(u) => format!("its `{arg}` depends on `{}`: {}", u.expr, u.reason),
+        None => format!(
+            "its `{arg}` is not a known {}",
+            if arg == "count" {
+                "number"
+            } else {
+                "map or set of strings"
+            }
+        ),
+    };
     if let Some(count) = b.body.attr("count") {
         let v = ctx.eval(count.expr);
         return match v.as_num() {
-            Some(n) if n >= 0.0 => (0..n as i64)
-                .map(|i| {
-                    let index = Val::new(V::Num(i as f64), count.span);
-                    (
-                        Some(InstanceKey::Int(i)),
-                        vec![("count".to_string(), map_of(vec![("index", index)], count.span))],
-                    )
-                })
-                .collect(),
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                let total = if n > usize::MAX as f64 { usize::MAX } else { n as usize };
+                capped(total);
+                let items = (0..total.min(MAX_BLOCK_INSTANCES))
+                    .map(|i| {
+                        let index = Val::new(V::Num(i as f64), count.span);
+                        (
+                            Some(InstanceKey::Int(i as i64)),
+                            vec![("count".to_string(), map_of(vec![("index", index)], count.span))],
+                        )
+                    })
+                    .collect();
+                Expansion {
+                    items,
+                    repeated: true,
+                    unknown: None,
+                }
+            }
             _ => {
-                let unknown = Val::unknown("count.index", "the resource's `count` is not known", count.span);
-                vec![(
-                    None,
-                    vec![("count".to_string(), map_of(vec![("index", unknown)], count.span))],
-                )]
+                let reason = why(&v, "count");
+                let unknown = Val::unknown("count.index", reason.clone(), count.span);
+                Expansion {
+                    items: vec![(
+                        None,
+                        vec![("count".to_string(), map_of(vec![("index", unknown)], count.span))],
+                    )],
+                    repeated: true,
+                    unknown: Some(reason),
+                }
             }
         };
     }
     if let Some(fe) = b.body.attr("for_each") {
         let v = ctx.eval(fe.expr);
         let items: Option<Vec<(String, Val)>> = match &v.v {
-            V::Map(entries) => Some(entries.clone()),
-            V::List(items) => items
-                .iter()
-                .map(|i| i.as_str().map(|s| (s.to_string(), i.clone())))
-                .collect(),
+            V::Map(entries) => {
+                // Keys are unique; the last of a repeated key wins, as in an object constructor.
+                Some(eval::last_wins(entries.iter().cloned()))
+            }
+            V::List(items) => string_set(items),
+            V::Null => Some(Vec::new()),
             _ => None,
         };
         return match items {
-            Some(items) => items
-                .into_iter()
-                .map(|(k, val)| {
-                    let key = Val::new(V::Str(k.clone()), fe.span);
-                    (
-                        Some(InstanceKey::Str(k)),
-                        vec![("each".to_string(), map_of(vec![("key", key), ("value", val)], fe.span))],
-                    )
-                })
-                .collect(),
+            Some(mut items) => {
+                capped(items.len());
+                items.truncate(MAX_BLOCK_INSTANCES);
+                Expansion {
+                    items: items
+                        .into_iter()
+                        .map(|(k, val)| {
+                            let key = Val::new(V::Str(k.clone()), fe.span);
+                            (
+                                Some(InstanceKey::Str(k)),
+                                vec![("each".to_string(), map_of(vec![("key", key), ("value", val)], fe.span))],
+                            )
+                        })
+                        .collect(),
+                    repeated: true,
+                    unknown: None,
+                }
+            }
             None => {
-                let unknown = Val::unknown("each", "the resource's `for_each` is not known", fe.span);
-                vec![(
-                    None,
-                    vec![(
-                        "each".to_string(),
-                        map_of(vec![("key", unknown.clone()), ("value", unknown)], fe.span),
+                let reason = why(&v, "for_each");
+                let unknown = Val::unknown("each", reason.clone(), fe.span);
+                Expansion {
+                    items: vec![(
+                        None,
+                        vec![(
+                            "each".to_string(),
+                            map_of(vec![("key", unknown.clone()), ("value", unknown)], fe.span),
+                        )],
                     )],
-                )]
+                    repeated: true,
+                    unknown: Some(reason),
+                }
             }
         };
     }
-    vec![(None, Vec::new())]
+    Expansion {
+        items: vec![(None, Vec::new())],
+        repeated: false,
+        unknown: None,
+    }
+}
+
+/// A `for_each` set of strings as `(key, element)` pairs, each element once; `None` when an
+/// element is not a known string.
+fn string_set(items: &[Val]) -> Option<Vec<(String, Val)>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut unique = Vec::new();
+    for i in items {
+        let s = i.as_str()?;
+        if seen.insert(s) {
+            unique.push((s.to_string(), i.clone()));
+        }
+    }
+    Some(unique)
 }
 
 fn map_of(entries: Vec<(&str, Val)>, span: Span) -> Val {
@@ -654,37 +830,52 @@ fn heredoc_json(ctx: &Ctx<'_>, a: &Attr<'_>) -> Option<Val> {
     Some(v)
 }
 
+/// Is `name` a variables file Terraform loads by itself from a root module's directory?
+pub fn is_auto_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
 /// The variable values Terraform loads by itself from a root module's directory, in its order of
 /// precedence (later wins): `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
-/// `*.auto.tfvars.json` in lexical order. A file that cannot be read or parsed gives no values.
-pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
+/// `*.auto.tfvars.json` in lexical order. Files outside `repository` (through a link) are not
+/// read, and a note says so (the second value). A file that cannot be parsed gives no values;
+/// discovery reads the same files and reports it as a CT000 (see [`crate::load`]).
+pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> (VarValues, Vec<String>) {
     let dir = if dir.as_os_str().is_empty() {
         std::path::Path::new(".")
     } else {
         dir
     };
+    let mut notes = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return VarValues::new();
+        return (VarValues::new(), notes);
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| {
-            n == "terraform.tfvars"
-                || n == "terraform.tfvars.json"
-                || n.ends_with(".auto.tfvars")
-                || n.ends_with(".auto.tfvars.json")
-        })
+        .filter(|n| is_auto_tfvars(n))
         .collect();
     names.sort_by_key(|n| (!n.starts_with("terraform.tfvars"), n.clone()));
     let mut out = VarValues::new();
     for name in names {
         let path = dir.join(&name);
-        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
-        let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+        let shown = crate::source::display_path(&path, Path::new(""));
+        let real = match inside(&path, repository, &shown) {
+            Ok(real) => real,
+            Err(why) => {
+                notes.push(format!("{why}: its variable values are not used"));
+                continue;
+            }
+        };
+        let small = std::fs::metadata(&real).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        let Some(text) = small.then(|| std::fs::read_to_string(&real).ok()).flatten() else {
             continue;
         };
+        let text = text.trim_start_matches('\u{feff}');
         let vars = if name.ends_with(".json") {
-            match serde_json::from_str::<serde_json::Value>(&text) {
+            match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(serde_json::Value::Object(m)) => m
                     .iter()
                     .map(|(k, v)| (k.clone(), crate::model::value::from_json(v, Span::default())))
@@ -692,14 +883,14 @@ pub fn auto_tfvars(dir: &std::path::Path) -> VarValues {
                 _ => continue,
             }
         } else {
-            match tfvars(&text, "") {
+            match tfvars(text, "") {
                 Ok(v) => v,
                 Err(_) => continue,
             }
         };
         out.extend(vars);
     }
-    out
+    (out, notes)
 }
 
 /// The variables of a `.tfvars` file (`file` as shown): every top-level attribute, evaluated
