@@ -151,10 +151,20 @@ pub fn parts(log_group: &Resource, id: ResourceId, cx: &Ctx<'_>) -> Vec<Part> {
             });
         }
     }
+    // The other filters worth naming: those of the same module or template (a filter meant for
+    // this log group but pointed at another), and any whose log group cannot be told. Filters of
+    // other stacks are not read: they would make every log group's finding list the whole scan.
     let elsewhere: Vec<Filter<'_>> = cx
         .model
         .of_kind(Kind::MetricFilter)
-        .filter(|(f, _)| !on_group.iter().any(|g| g.id == *f))
+        .filter(|(f, r)| {
+            !on_group.iter().any(|g| g.id == *f)
+                && (r.scope == log_group.scope
+                    || matches!(
+                        cx.model.link(*f, Edge::LogGroup).map(|l| &l.link),
+                        Some(Link::Unknown(_))
+                    ))
+        })
         .map(|(f, _)| Filter::read(f, cx))
         .collect();
     for c in CONTROLS {
