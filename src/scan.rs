@@ -26,14 +26,12 @@ use crate::suppress::{self, Directive};
 /// What became of one input file.
 #[derive(Debug)]
 pub enum Status {
-    /// Read as Terraform, CloudFormation or a policy document.
+    /// Read as Terraform (a module or a plan), CloudFormation or a policy document.
     Read,
     /// Not a file ctlint reads.
     Ignored,
     /// Recognised as ours but unreadable: a CT000 finding.
     Failed(ParseError),
-    /// A Terraform plan (recognised, not checked yet).
-    Plan,
 }
 
 #[derive(Debug)]
@@ -78,6 +76,17 @@ fn group_dir(parsed: &[ParsedFile]) -> Option<PathBuf> {
         let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
         crate::source::normalize(&dir)
     })
+}
+
+/// The directory of a plan file's group.
+fn plan_dir(parsed: &[ParsedFile]) -> Option<PathBuf> {
+    match parsed {
+        [(_, source, Parsed::Plan(_), _)] => {
+            let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            Some(crate::source::normalize(&dir))
+        }
+        _ => None,
+    }
 }
 
 /// Where module sources may be read from: the git repository holding `dir`, else `fallback`.
@@ -266,7 +275,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         }
     }
     let modules = &modules;
-    let adapted: Vec<(Option<adapt::Adapted>, bool)> = files_of
+    let mut adapted: Vec<(Option<adapt::Adapted>, bool)> = files_of
         .par_iter()
         .enumerate()
         .map(|(g, files)| {
@@ -281,6 +290,10 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         })
         .collect();
     drop(files_of);
+    // A plan beside the `.tf` files it was made from supersedes their scope (docs/inputs.md).
+    let tf_dirs: Vec<Option<PathBuf>> = parsed.iter().map(|p| group_dir(p)).collect();
+    let plan_dirs: Vec<Option<PathBuf>> = parsed.iter().map(|p| plan_dir(p)).collect();
+    adapt::plan::supersede(&mut adapted, &tf_dirs, &plan_dirs);
 
     let mut slots: Vec<Option<(SourceFile, Status, Vec<Directive>)>> = (0..inputs.len()).map(|_| None).collect();
     let mut scopes = Vec::with_capacity(adapted.len());
@@ -290,7 +303,6 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
             let status = match p {
                 Parsed::Failed(e) => Status::Failed(e),
                 Parsed::Ignored => Status::Ignored,
-                Parsed::Plan(_) => Status::Plan,
                 // An adapter panic is reported once, on the scope's first readable file.
                 _ if failed_adapt => {
                     failed_adapt = false;
@@ -331,7 +343,7 @@ pub struct FileOutcomes {
     /// Files read as Terraform, CloudFormation or policy documents (parsed or not).
     pub files: usize,
     pub parse_errors: usize,
-    /// Files recognised but not checked (plans).
+    /// Notes for the summary about files recognised but not checked (none at present).
     pub notes: Vec<String>,
 }
 
@@ -359,14 +371,6 @@ pub fn file_outcomes(
                 out.parse_errors += 1;
                 let file = sources.get(f.id).display.clone();
                 out.findings.push(Finding::parse_error(name, severity, file, e));
-            }
-            Status::Plan => {
-                // Recognised so that it is not silently skipped as "not ours", but plans are
-                // not modelled yet: say so rather than pass them.
-                out.notes.push(format!(
-                    "`{}` is a Terraform plan (`terraform show -json`); plan files are not checked yet",
-                    sources.get(f.id).display
-                ));
             }
             Status::Read => out.files += 1,
         }

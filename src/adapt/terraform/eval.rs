@@ -249,6 +249,7 @@ impl<'a> Ctx<'a> {
         let v = match e.kind {
             ExprKind::Hcl(x) => self.eval_hcl(x, e.src, 0),
             ExprKind::Json(n) => self.eval_json(n, e.src),
+            ExprKind::Value(v) => v.clone(),
         };
         *self.depth.borrow_mut() -= 1;
         v
