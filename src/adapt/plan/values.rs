@@ -136,8 +136,9 @@ impl Builder<'_, '_> {
         if let Some(u) = unknown
             && matches!(u.kind, NodeKind::Bool(true))
         {
-            let at = key.unwrap_or(u.span);
-            return self.unknown(cfg, path, Span::new(at.file, at.start as usize, at.start as usize));
+            // `"name": true` in `after_unknown`: the entry that says it is unknown.
+            let at = key.map_or(u.span, |k| k.to(u.span));
+            return self.unknown(cfg, path, at);
         }
         let unknown_entries = unknown.and_then(Node::as_object).unwrap_or(&[]);
         let unknown_items = unknown.and_then(Node::as_array).unwrap_or(&[]);
