@@ -230,3 +230,40 @@ fn malformed_plans_give_located_parse_errors_or_partial_reads() {
         common::render_plain(&report)
     );
 }
+
+/// Beside a module tree whose `for_each` the `.tf` reader does not expand, the plan decides
+/// each instance, and the findings point at the `.tf` line that sets the value.
+#[test]
+fn a_plan_beside_its_modules_decides_each_instance_at_the_tf_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new("tests/fixtures/plan/src/CT001-modules");
+    for f in ["main.tf", "modules/region/main.tf", "modules/trail/main.tf"] {
+        let to = dir.path().join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        copy(&src.join(f), &to);
+    }
+    let alone = run(&[dir.path().to_path_buf()]);
+    assert!(
+        alone
+            .evaluations
+            .iter()
+            .any(|e| e.code == "CT001" && e.verdict == Verdict::Unknown)
+    );
+    copy(
+        Path::new("tests/fixtures/CT001-trail-not-multi-region/bad-plan-modules.json"),
+        &dir.path().join("plan.json"),
+    );
+    let beside = run(&[dir.path().to_path_buf()]);
+    let ct001: Vec<_> = places(&beside).into_iter().filter(|p| p.3 == "CT001").collect();
+    // `multi_region = each.value` in the root module.
+    assert_eq!(
+        ct001,
+        [("main.tf".to_string(), 15, 18, "CT001".to_string(), Verdict::Fail)]
+    );
+    let us = beside
+        .evaluations
+        .iter()
+        .find(|e| e.code == "CT001" && e.resource.starts_with("module.region[\"us\"]"))
+        .expect("the us instance is checked");
+    assert_eq!(us.verdict, Verdict::Pass);
+}
