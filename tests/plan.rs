@@ -267,3 +267,69 @@ fn a_plan_beside_its_modules_decides_each_instance_at_the_tf_lines() {
         .expect("the us instance is checked");
     assert_eq!(us.verdict, Verdict::Pass);
 }
+
+/// Every value of a real plan down to the resources' attributes, in turn, replaced by a value
+/// of another type or removed: each variant is read or gives a located CT000, never a panic.
+#[test]
+fn a_real_plan_with_any_part_of_the_wrong_type_never_panics() {
+    let text = std::fs::read_to_string(format!("{PARITY}/plan/plan.json")).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut pointers = Vec::new();
+    fn walk(v: &serde_json::Value, at: String, depth: usize, out: &mut Vec<String>) {
+        if depth > 5 {
+            return;
+        }
+        let children: Vec<(String, &serde_json::Value)> = match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v))
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            _ => Vec::new(),
+        };
+        for (k, c) in children {
+            let p = format!("{at}/{k}");
+            out.push(p.clone());
+            walk(c, p, depth + 1, out);
+        }
+    }
+    walk(&plan, String::new(), 0, &mut pointers);
+    assert!(pointers.len() > 300, "{}", pointers.len());
+    let dir = tempfile::tempdir().unwrap();
+    let others = [
+        serde_json::json!(5),
+        serde_json::json!("x"),
+        serde_json::json!([{}]),
+        serde_json::Value::Null,
+    ];
+    for (i, p) in pointers.iter().enumerate() {
+        let mut v = plan.clone();
+        let (parent, last) = p.rsplit_once('/').unwrap();
+        match v.pointer_mut(parent).unwrap() {
+            // Removed from objects, replaced in lists.
+            serde_json::Value::Object(m) if i % 5 == 0 => {
+                m.remove(&last.replace("~1", "/").replace("~0", "~"));
+            }
+            _ => *v.pointer_mut(p).unwrap() = others[i % others.len()].clone(),
+        }
+        std::fs::write(
+            dir.path().join(format!("p{i:04}.json")),
+            serde_json::to_string_pretty(&v).unwrap(),
+        )
+        .unwrap();
+    }
+    let report = run(&[dir.path().to_path_buf()]);
+    for f in &report.findings {
+        assert!(!f.message.contains("panicked"), "{}", f.message);
+        if f.code == "CT000" {
+            let file = report.sources.get(f.primary.span.file);
+            assert!(
+                f.primary.span.end as usize <= file.text.len() && f.primary.span.end > 0,
+                "{}",
+                file.display
+            );
+        }
+    }
+    assert!(report.findings.iter().any(|f| f.code == "CT000"));
+    assert!(report.findings.iter().any(|f| f.code == "CT001"));
+}
