@@ -275,7 +275,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         }
     }
     let modules = &modules;
-    let mut adapted: Vec<(Option<adapt::Adapted>, bool)> = files_of
+    let adapted: Vec<(Option<adapt::Adapted>, bool)> = files_of
         .par_iter()
         .enumerate()
         .map(|(g, files)| {
@@ -290,10 +290,8 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         })
         .collect();
     drop(files_of);
-    // A plan beside the `.tf` files it was made from supersedes their scope (docs/inputs.md).
     let tf_dirs: Vec<Option<PathBuf>> = parsed.iter().map(|p| group_dir(p)).collect();
     let plan_dirs: Vec<Option<PathBuf>> = parsed.iter().map(|p| plan_dir(p)).collect();
-    adapt::plan::supersede(&mut adapted, &tf_dirs, &plan_dirs);
 
     let mut slots: Vec<Option<(SourceFile, Status, Vec<Directive>)>> = (0..inputs.len()).map(|_| None).collect();
     let mut scopes = Vec::with_capacity(adapted.len());
@@ -329,6 +327,8 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
             directives,
         });
     }
+    // A plan beside the `.tf` files it was made from supersedes their scope (docs/inputs.md).
+    adapt::plan::supersede(&mut scopes, &tf_dirs, &plan_dirs);
     Scanned {
         sources,
         files,

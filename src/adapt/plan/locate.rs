@@ -17,11 +17,11 @@ use crate::source::Span;
 
 /// Let each plan scope supersede the Terraform scope of its directory. `tf_dirs[g]` is the
 /// directory of group `g` when it is a Terraform module, `plan_dirs[g]` when it is a plan.
-pub fn supersede(adapted: &mut [(Option<Adapted>, bool)], tf_dirs: &[Option<PathBuf>], plan_dirs: &[Option<PathBuf>]) {
+pub fn supersede(adapted: &mut [Option<Adapted>], tf_dirs: &[Option<PathBuf>], plan_dirs: &[Option<PathBuf>]) {
     let mut by_dir: HashMap<&PathBuf, usize> = HashMap::new();
     for (g, dir) in tf_dirs.iter().enumerate() {
         if let Some(d) = dir
-            && adapted.get(g).is_some_and(|a| a.0.is_some())
+            && adapted.get(g).is_some_and(Option::is_some)
         {
             by_dir.entry(d).or_insert(g);
         }
@@ -30,13 +30,13 @@ pub fn supersede(adapted: &mut [(Option<Adapted>, bool)], tf_dirs: &[Option<Path
         .iter()
         .enumerate()
         .filter_map(|(p, dir)| Some((*by_dir.get(dir.as_ref()?)?, p)))
-        .filter(|(_, p)| adapted.get(*p).is_some_and(|a| a.0.is_some()))
+        .filter(|(_, p)| adapted.get(*p).is_some_and(Option::is_some))
         .collect();
     pairs.sort_unstable();
     let mut i = 0;
     while i < pairs.len() {
         let tf = pairs[i].0;
-        let Some((tf_scope, hcl, unread)) = adapted[tf].0.as_mut() else {
+        let Some((tf_scope, hcl, unread)) = adapted[tf].as_mut() else {
             i += 1;
             continue;
         };
@@ -44,7 +44,7 @@ pub fn supersede(adapted: &mut [(Option<Adapted>, bool)], tf_dirs: &[Option<Path
         unread.clear();
         let region = tf_scope.region.clone();
         while i < pairs.len() && pairs[i].0 == tf {
-            if let Some((scope, resources, _)) = adapted[pairs[i].1].0.as_mut() {
+            if let Some((scope, resources, _)) = adapted[pairs[i].1].as_mut() {
                 if scope.region.is_none() {
                     scope.region.clone_from(&region);
                 }
