@@ -180,7 +180,10 @@ fn recognise(node: Node, explicit: bool, json: bool) -> Parsed {
     if is_cloudformation(&node) {
         Parsed::CloudFormation(node)
     } else if json && node.get("format_version").is_some() && node.get("planned_values").is_some() {
-        Parsed::Plan(node)
+        match crate::adapt::plan::check(&node) {
+            Ok(()) => Parsed::Plan(node),
+            Err(e) => Parsed::Failed(e),
+        }
     } else if json && node.get("Statement").is_some() {
         Parsed::Policy(node)
     } else if explicit && node.get("Resources").is_some() {

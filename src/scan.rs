@@ -28,14 +28,12 @@ use crate::suppress::{self, Directive};
 /// What became of one input file.
 #[derive(Debug)]
 pub enum Status {
-    /// Read as Terraform, CloudFormation or a policy document.
+    /// Read as Terraform (a module or a plan), CloudFormation or a policy document.
     Read,
     /// Not a file ctlint reads.
     Ignored,
     /// Recognised as ours but unreadable: a CT000 finding.
     Failed(ParseError),
-    /// A Terraform plan (recognised, not checked yet).
-    Plan,
 }
 
 #[derive(Debug)]
@@ -84,6 +82,17 @@ fn terraform_dir(path: &Path) -> Option<PathBuf> {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         crate::source::normalize(&dir)
     })
+}
+
+/// The directory of a plan file's group.
+fn plan_dir(parsed: &[ParsedFile]) -> Option<PathBuf> {
+    match parsed {
+        [(_, source, Parsed::Plan(_), _)] => {
+            let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            Some(crate::source::normalize(&dir))
+        }
+        _ => None,
+    }
 }
 
 /// Where module sources may be read from: the git repository holding `dir`, else `fallback`.
@@ -173,7 +182,6 @@ fn settle(parsed: Vec<ParsedFile>, mut failed_adapt: bool) -> Vec<SettledFile> {
             let status = match p {
                 Parsed::Failed(e) => Status::Failed(e),
                 Parsed::Ignored => Status::Ignored,
-                Parsed::Plan(_) => Status::Plan,
                 // An adapter panic is reported once, on the scope's first readable file.
                 _ if failed_adapt => {
                     failed_adapt = false;
@@ -196,14 +204,16 @@ fn parse_and_settle(
     max_size: u64,
     scope: usize,
     opts: &AdaptOptions,
-) -> Group {
+) -> (Group, Option<PathBuf>) {
     let parsed = parse_group(members, inputs, base, max_size);
+    // A plan beside the `.tf` files it was made from supersedes their scope.
+    let plan = plan_dir(&parsed);
     if !self_contained(&parsed) {
-        return Group::Live(parsed);
+        return (Group::Live(parsed), plan);
     }
     let none = adapt::terraform::Modules::default();
     let (adapted, failed) = adapt_root(&parsed, scope, opts, &none);
-    Group::Settled(settle(parsed, failed), adapted)
+    (Group::Settled(settle(parsed, failed), adapted), plan)
 }
 
 pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -> Scanned {
@@ -211,11 +221,11 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
     let mut groups = group(inputs.iter().map(|i| i.path.as_path()));
     // Parse every scope; those that need no other directory are adapted at once and their trees
     // dropped, so that memory holds the trees of module callers and callees only.
-    let mut state: Vec<Group> = groups
+    let (mut state, mut plan_dirs): (Vec<Group>, Vec<Option<PathBuf>>) = groups
         .par_iter()
         .enumerate()
         .map(|(g, members)| parse_and_settle(members, &inputs, base, max_size, g, opts))
-        .collect();
+        .unzip();
     let mut dirs: Vec<Option<PathBuf>> = state.iter().map(Group::dir).collect();
 
     // Follow the local module calls to directories that were not among the inputs (an example
@@ -390,6 +400,7 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
         })
         .collect();
     drop(files_of);
+    plan_dirs.resize(state.len(), None);
 
     let mut slots: Vec<Option<SettledFile>> = (0..inputs.len()).map(|_| None).collect();
     let mut scopes = Vec::with_capacity(adapted.len());
@@ -416,6 +427,8 @@ pub fn scan(inputs: &[Input], base: &Path, max_size: u64, opts: &AdaptOptions) -
             directives,
         });
     }
+    // A plan beside the `.tf` files it was made from supersedes their scope (docs/inputs.md).
+    adapt::plan::supersede(&mut scopes, &dirs, &plan_dirs);
     Scanned {
         sources,
         files,
@@ -442,7 +455,7 @@ pub struct FileOutcomes {
     /// Files read as Terraform, CloudFormation or policy documents (parsed or not).
     pub files: usize,
     pub parse_errors: usize,
-    /// Files recognised but not checked (plans).
+    /// Notes for the summary about files recognised but not checked (none at present).
     pub notes: Vec<String>,
 }
 
@@ -470,14 +483,6 @@ pub fn file_outcomes(
                 out.parse_errors += 1;
                 let file = sources.get(f.id).display.clone();
                 out.findings.push(Finding::parse_error(name, severity, file, e));
-            }
-            Status::Plan => {
-                // Recognised so that it is not silently skipped as "not ours", but plans are
-                // not modelled yet: say so rather than pass them.
-                out.notes.push(format!(
-                    "`{}` is a Terraform plan (`terraform show -json`); plan files are not checked yet",
-                    sources.get(f.id).display
-                ));
             }
             Status::Read => out.files += 1,
         }

@@ -1,12 +1,13 @@
 //! Adapters: parsed files → the format-agnostic [`Model`].
 //!
-//! Terraform files are grouped into modules (one per directory), CloudFormation templates and
-//! policy documents stand alone; each group is a *scope* in which references resolve.
+//! Terraform files are grouped into modules (one per directory), CloudFormation templates,
+//! Terraform plans and policy documents stand alone; each group is a *scope* in which references resolve.
 //! [`adapt_scope`] adapts one; [`crate::scan`] runs it as soon as a scope's files are parsed.
 
 pub mod attributes;
 pub mod cloudformation;
 pub mod fields;
+pub mod plan;
 pub mod policy_json;
 pub mod terraform;
 
@@ -72,6 +73,9 @@ pub fn adapt_scope<'a>(
             root.unread,
             notes,
         ));
+    }
+    if let Some((file, id, Parsed::Plan(node))) = input.files.iter().find(|(_, _, p)| matches!(p, Parsed::Plan(_))) {
+        return Some(plan::adapt(node, file, *id, scope));
     }
     input.files.iter().find_map(|(file, id, parsed)| {
         let (format, resources) = match parsed {

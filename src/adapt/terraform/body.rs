@@ -1,10 +1,12 @@
 //! One view of Terraform configuration over both syntaxes: native HCL (`.tf`, through hcl-edit)
-//! and JSON (`.tf.json`). The adapter and the evaluator only see [`Block`], [`Body`] and
-//! [`Expr`], so every resource mapping is written once.
+//! and JSON (`.tf.json`), and over the evaluated values of a plan (`terraform show -json`). The
+//! adapter and the evaluator only see [`Block`], [`Body`] and [`Expr`], so every resource mapping
+//! is written once.
 
 use hcl_edit::Span as _;
 use hcl_edit::structure::{self, Structure};
 
+use crate::model::{V, Val};
 use crate::parse::{Node, NodeKind};
 use crate::source::{Span, Src};
 
@@ -12,12 +14,17 @@ use crate::source::{Span, Src};
 pub enum Body<'a> {
     Hcl(&'a structure::Body, Src<'a>),
     Json(&'a Node, Src<'a>),
+    /// Values already evaluated (a plan's planned values): a map whose entries are attributes,
+    /// and whose maps and lists of maps are nested blocks, as in JSON syntax. Strings are taken
+    /// literally (no `${…}` templates).
+    Value(&'a Val, Src<'a>),
 }
 
 #[derive(Debug, Clone, Copy)]
 pub enum ExprKind<'a> {
     Hcl(&'a hcl_edit::expr::Expression),
     Json(&'a Node),
+    Value(&'a Val),
 }
 
 /// An expression and where it is.
@@ -32,6 +39,7 @@ impl<'a> Expr<'a> {
         match self.kind {
             ExprKind::Hcl(e) => self.src.span(e.span(), 0),
             ExprKind::Json(n) => n.span,
+            ExprKind::Value(v) => v.span,
         }
     }
 }
@@ -72,6 +80,11 @@ impl<'a> Body<'a> {
                     src,
                 },
             }),
+            Body::Value(v, src) => v
+                .as_map()?
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(k, v)| value_attr(k, v, src)),
         }
     }
 
@@ -103,6 +116,12 @@ impl<'a> Body<'a> {
                     },
                 })
                 .collect(),
+            Body::Value(v, src) => v
+                .as_map()
+                .unwrap_or(&[])
+                .iter()
+                .map(|(k, v)| value_attr(k, v, src))
+                .collect(),
         }
     }
 
@@ -122,6 +141,26 @@ impl<'a> Body<'a> {
                 Some((k, v)) => json_blocks(k.name.as_str(), k.span, v, src, 0),
                 None => Vec::new(),
             },
+            Body::Value(v, src) => {
+                let Some((k, v)) = v.as_map().and_then(|m| m.iter().find(|(k, _)| k == ident)) else {
+                    return Vec::new();
+                };
+                let items = match &v.v {
+                    V::List(items) => items.as_slice(),
+                    V::Map(_) => std::slice::from_ref(v),
+                    _ => &[],
+                };
+                items
+                    .iter()
+                    .filter(|i| matches!(i.v, V::Map(_)))
+                    .map(|i| Block {
+                        ident: k.as_str(),
+                        labels: Vec::new(),
+                        header: i.span,
+                        body: Body::Value(i, src),
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -154,7 +193,20 @@ impl<'a> Body<'a> {
                 }
                 out
             }
+            // A plan's resources are blocks made by the plan adapter, not read from a body.
+            Body::Value(..) => Vec::new(),
         }
+    }
+}
+
+fn value_attr<'a>(name: &'a str, v: &'a Val, src: Src<'a>) -> Attr<'a> {
+    Attr {
+        name,
+        span: v.span,
+        expr: Expr {
+            kind: ExprKind::Value(v),
+            src,
+        },
     }
 }
 

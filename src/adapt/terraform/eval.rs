@@ -256,6 +256,7 @@ impl<'a> Ctx<'a> {
         let v = match e.kind {
             ExprKind::Hcl(x) => self.eval_hcl(x, e.src, 0),
             ExprKind::Json(n) => self.eval_json(n, e.src),
+            ExprKind::Value(v) => v.clone(),
         };
         *self.depth.borrow_mut() -= 1;
         v
@@ -319,15 +320,17 @@ impl<'a> Ctx<'a> {
                 for (k, v) in o.iter() {
                     let key = match k {
                         ObjectKey::Ident(i) => {
-                            written_key(src, base, i.span()).unwrap_or_else(|| i.value().to_string())
+                            written_key(src, base, i.span(), i.value()).unwrap_or_else(|| i.value().to_string())
                         }
-                        ObjectKey::Expression(ke @ Expression::String(_)) => match written_key(src, base, ke.span()) {
-                            Some(k) => k,
-                            None => match self.eval_hcl(ke, src, base).as_str() {
-                                Some(k) => k.to_string(),
-                                None => return self.unknown(src, span, "an object key cannot be evaluated"),
-                            },
-                        },
+                        ObjectKey::Expression(ke @ Expression::String(parsed)) => {
+                            match written_key(src, base, ke.span(), parsed.value()) {
+                                Some(k) => k,
+                                None => match self.eval_hcl(ke, src, base).as_str() {
+                                    Some(k) => k.to_string(),
+                                    None => return self.unknown(src, span, "an object key cannot be evaluated"),
+                                },
+                            }
+                        }
                         ObjectKey::Expression(ke) => {
                             let kv = self.eval_hcl(ke, src, base);
                             match kv.text().and_then(|t| t.as_lit().map(str::to_string)) {
@@ -1138,14 +1141,21 @@ pub(super) fn last_wins(entries: impl IntoIterator<Item = (String, Val)>) -> Vec
 /// An object key as written in the source: an identifier, or a quoted string without escapes
 /// or interpolations. The parser may have seen a renamed copy of a repeated key (see
 /// [`crate::parse::hcl`]); the source has its real name.
-fn written_key(src: Src<'_>, base: u32, range: Option<std::ops::Range<usize>>) -> Option<String> {
+fn written_key(src: Src<'_>, base: u32, range: Option<std::ops::Range<usize>>, parsed: &str) -> Option<String> {
     let span = src.span(range, base);
     let text = src.text.get(span.start as usize..span.end as usize)?.trim();
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        return (!inner.contains(['\\', '"', '$', '%'])).then(|| inner.to_string());
-    }
-    let ident = !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    ident.then(|| text.to_string())
+    let written = if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        (!inner.contains(['\\', '"', '$', '%'])).then(|| inner.to_string())?
+    } else {
+        let ident = !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        ident.then(|| text.to_string())?
+    };
+    // The parsed copy differs from the original only in a renamed key's last character; any
+    // other difference means the offsets do not point at this key (a template inside an
+    // escaped JSON string), and the parsed key is the right one.
+    let (w, p) = (written.as_bytes(), parsed.as_bytes());
+    let same_but_last = w.len() == p.len() && !w.is_empty() && w[..w.len() - 1] == p[..p.len() - 1];
+    same_but_last.then_some(written)
 }
 
 /// Append a value to a template's text.

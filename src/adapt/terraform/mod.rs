@@ -482,7 +482,7 @@ fn collect(ctx: &Ctx<'_>, out: &mut Vec<Resource>) {
 }
 
 /// The modelled resources of one module instance.
-fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
+pub(crate) fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
     let resources = &ctx.resource_blocks;
     let scope = ctx.scope;
     let mut out = Vec::new();

@@ -128,6 +128,7 @@ fn unknown(expr: &str, reason: String) -> Part {
 fn reference(e: Expr<'_>) -> Option<String> {
     let text = match e.kind {
         ExprKind::Json(n) => n.as_str()?.to_string(),
+        ExprKind::Value(v) => v.as_str()?.to_string(),
         ExprKind::Hcl(_) => e
             .src
             .text
@@ -141,6 +142,8 @@ fn reference(e: Expr<'_>) -> Option<String> {
 /// The entries of a `providers` map: (name in the child, name in the caller).
 fn entries(e: Expr<'_>) -> Vec<(String, String)> {
     match e.kind {
+        // A plan's module calls are already instances, with their providers resolved.
+        ExprKind::Value(_) => Vec::new(),
         ExprKind::Json(n) => match &n.kind {
             NodeKind::Object(items) => items
                 .iter()

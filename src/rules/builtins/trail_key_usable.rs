@@ -43,7 +43,8 @@ pub fn check(target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome {
 }
 
 fn trail(trail: &Resource) -> Outcome {
-    let Some(v) = trail.field("kms_key_id") else {
+    // `kms_key_id = null` (and a plan's null) leaves it unset, as omitting it does.
+    let Some(v) = trail.field("kms_key_id").filter(|v| !v.is_null()) else {
         return not_applicable(trail, "kms_key_id");
     };
     let managed = v
