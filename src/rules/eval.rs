@@ -94,6 +94,7 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
     // Targets already judged: by resource, or by the whole path for per-path rules.
     let mut done: HashSet<Vec<ResourceId>> = HashSet::new();
     let mut unknown_links: HashSet<(ResourceId, Edge)> = HashSet::new();
+    let mut jobs: Vec<(ResourceId, Path, Vec<Label>, Option<String>)> = Vec::new();
     for target in &a.rule.targets {
         let (root, path) = match target {
             Target::Resources { root, path } => (root, path),
@@ -170,28 +171,38 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 continue;
             }
             let trail = (cur != root_id).then(|| display_name(&cx.model.resources[root_id]));
-            for result in evaluate_each(a, cx, &steps, related, trail.as_deref()) {
-                if result.0 != Verdict::NotApplicable {
-                    tally.evaluations.push(Evaluation {
-                        code: a.rule.code.clone(),
-                        resource: cx.model.resources[cur].address.to_string(),
-                        file: cx.model.resources[cur].file(),
-                        verdict: result.0,
-                    });
-                }
-                match result {
-                    (Verdict::Pass, _) => tally.pass += 1,
-                    (Verdict::NotApplicable, _) => tally.not_applicable += 1,
-                    (v, Some(f)) => {
-                        if v == Verdict::Fail {
-                            tally.fail += 1;
-                        } else {
-                            tally.unknown += 1;
-                        }
-                        out.push(f);
+            jobs.push((cur, steps, related, trail));
+        }
+    }
+    // The walk above is cheap and decides what is judged, in order; the judging (policy
+    // evaluation, above all) runs in parallel, and its results are taken in that order.
+    let judged: Vec<Vec<(Verdict, Option<Finding>)>> = jobs
+        .par_iter()
+        .map(|(_, steps, related, trail)| evaluate_each(a, cx, steps, related.clone(), trail.as_deref()))
+        .collect();
+    for ((cur, ..), results) in jobs.iter().zip(judged) {
+        let cur = *cur;
+        for result in results {
+            if result.0 != Verdict::NotApplicable {
+                tally.evaluations.push(Evaluation {
+                    code: a.rule.code.clone(),
+                    resource: cx.model.resources[cur].address.to_string(),
+                    file: cx.model.resources[cur].file(),
+                    verdict: result.0,
+                });
+            }
+            match result {
+                (Verdict::Pass, _) => tally.pass += 1,
+                (Verdict::NotApplicable, _) => tally.not_applicable += 1,
+                (v, Some(f)) => {
+                    if v == Verdict::Fail {
+                        tally.fail += 1;
+                    } else {
+                        tally.unknown += 1;
                     }
-                    (_, None) => {}
+                    out.push(f);
                 }
+                (_, None) => {}
             }
         }
     }
