@@ -88,9 +88,11 @@ impl Query {
                         .filter(|a| {
                             // Written out: a wildcard such as `s3:Get*` is meant for what the
                             // resources allow, and is not a mismatch.
+                            // (Actions compare without regard to case.)
                             action.items.iter().any(|i| {
-                                i.text.as_lit().is_some_and(|l| !l.contains(['*', '?']))
-                                    && matches(&i.text, &Text::lit(a), Mode::GLOB_FOLD) == Tri::Yes
+                                i.text
+                                    .as_lit()
+                                    .is_some_and(|l| !l.contains(['*', '?']) && l.eq_ignore_ascii_case(a))
                             })
                         })
                         .cloned()

@@ -285,10 +285,11 @@ fn action_may_match(st: &Statement, action: &str) -> bool {
     }
     let Some(actions) = &st.action else { return true };
     let wanted = Text::lit(action);
-    actions
-        .items
-        .iter()
-        .any(|i| crate::policy::matches(&i.text, &wanted, crate::policy::Mode::GLOB_FOLD) != Tri::No)
+    actions.items.iter().any(|i| match i.text.as_lit() {
+        // A written-out action names one action, compared without regard to case.
+        Some(l) if !l.contains(['*', '?']) => l.eq_ignore_ascii_case(action),
+        _ => crate::policy::matches(&i.text, &wanted, crate::policy::Mode::GLOB_FOLD) != Tri::No,
+    })
 }
 
 /// The bucket-name patterns the statement's `Resource` names (the part of each S3 ARN before the
