@@ -111,8 +111,9 @@ impl Query {
                         .iter()
                         .filter_map(|i| s3_bucket_name(&i.text).map(|(n, _)| n))
                         .collect();
+                    // A statement names a bucket here only when it certainly spells its name.
                     trails
-                        .candidates(&names)
+                        .same_as(&names)
                         .into_iter()
                         .map(|i| &trails.list[i].name)
                         .collect()

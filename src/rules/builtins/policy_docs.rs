@@ -168,6 +168,10 @@ pub struct TrailBuckets {
     /// text their name starts with (`""` when it starts with a symbol): a literal pattern can
     /// name them only if it starts with that text.
     by_lead: std::collections::HashMap<String, Vec<usize>>,
+    /// Every bucket, by its literal name or (for the others) the literal text its name starts
+    /// with, in order: a pattern that starts with a literal `L` can name only the buckets whose
+    /// key starts with `L`, besides the others whose lead is shorter than `L`.
+    by_key: std::collections::BTreeMap<String, Vec<usize>>,
     /// The buckets whose name holds no unresolved value, by that name with its literal runs
     /// joined: a name is certainly the same as one of them only if it spells the same.
     by_text: std::collections::HashMap<Text, Vec<usize>>,
@@ -196,13 +200,17 @@ impl TrailBuckets {
                 set.by_text.entry(joined(&b.name)).or_default().push(i);
             }
             match b.name.as_lit() {
-                Some(n) => set.by_name.entry(n.to_string()).or_default().push(i),
+                Some(n) => {
+                    set.by_name.entry(n.to_string()).or_default().push(i);
+                    set.by_key.entry(n.to_string()).or_default().push(i);
+                }
                 None => {
                     let lead = match b.name.0.first() {
                         Some(Part::Lit(l)) => l.clone(),
                         _ => String::new(),
                     };
-                    set.by_lead.entry(lead).or_default().push(i);
+                    set.by_lead.entry(lead.clone()).or_default().push(i);
+                    set.by_key.entry(lead).or_default().push(i);
                 }
             }
         }
@@ -214,20 +222,31 @@ impl TrailBuckets {
     }
 
     /// The buckets a bucket-name pattern from a policy may name, in order and each once: by
-    /// lookup when the pattern is a literal without wildcards, else every bucket. The caller
-    /// still compares each candidate.
+    /// lookup when the pattern is a literal without wildcards, by the literal text it starts
+    /// with otherwise (every bucket when that is empty). The caller still compares each
+    /// candidate.
     pub fn candidates<'p>(&self, patterns: impl IntoIterator<Item = &'p Text>) -> Vec<usize> {
         let mut out = Vec::new();
         for p in patterns {
-            match p.as_lit().filter(|l| !l.contains(['*', '?'])) {
-                Some(l) => {
-                    out.extend(self.by_name.get(l).into_iter().flatten().copied());
-                    let leads = l.char_indices().map(|(i, _)| i).chain([l.len()]);
-                    for end in leads {
-                        out.extend(self.by_lead.get(&l[..end]).into_iter().flatten().copied());
-                    }
+            let (lead, whole) = pattern_lead(p);
+            if lead.is_empty() && !whole {
+                return (0..self.list.len()).collect();
+            }
+            if whole {
+                out.extend(self.by_name.get(lead).into_iter().flatten().copied());
+            } else {
+                // Any name that starts with the lead, and (below) the names whose literal
+                // start is shorter than the lead.
+                let starting = self
+                    .by_key
+                    .range::<str, _>((std::ops::Bound::Included(lead), std::ops::Bound::Unbounded));
+                for (_, ids) in starting.take_while(|(k, _)| k.starts_with(lead)) {
+                    out.extend(ids.iter().copied());
                 }
-                None => return (0..self.list.len()).collect(),
+            }
+            let leads = lead.char_indices().map(|(i, _)| i).chain([lead.len()]);
+            for end in leads {
+                out.extend(self.by_lead.get(&lead[..end]).into_iter().flatten().copied());
             }
         }
         out.sort_unstable();
@@ -248,6 +267,20 @@ impl TrailBuckets {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// The literal text a bucket-name pattern starts with (up to its first wildcard, symbol or
+/// unresolved value), and whether that is the whole pattern.
+fn pattern_lead(p: &Text) -> (&str, bool) {
+    let first = match p.0.first() {
+        None => return ("", true),
+        Some(Part::Lit(l)) => l.as_str(),
+        Some(_) => return ("", false),
+    };
+    match first.find(['*', '?']) {
+        Some(at) => (&first[..at], false),
+        None => (first, p.0.len() == 1),
     }
 }
 
