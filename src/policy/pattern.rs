@@ -279,6 +279,10 @@ pub fn arn_matches(pattern: &Text, subject: &Text) -> Tri {
             // symbol, or wildcards spanning it, can decide.
             if is_literal(pattern) && is_literal(subject) {
                 Tri::No
+            } else if is_literal(pattern) && arn_components(pattern).is_none() {
+                // A literal pattern that is not an ARN (`"*"`) matches no literal, so an
+                // unresolved subject that may be any string decides nothing for certain.
+                Tri::all([matches(pattern, subject, Mode::GLOB), Tri::Maybe])
             } else {
                 matches(pattern, subject, Mode::GLOB)
             }
@@ -449,6 +453,9 @@ mod tests {
             Tri::Yes
         );
         assert_eq!(a("not-an-arn", "not-an-arn"), Tri::No);
+        // `*` is not an ARN: it matches no literal, so an unresolved value may or may not match.
+        assert_eq!(a("*", "not-an-arn"), Tri::No);
+        assert_eq!(arn_matches(&lit("*"), &text(&[P::U])), Tri::Maybe);
     }
 
     proptest::proptest! {
