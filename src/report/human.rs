@@ -45,28 +45,29 @@ fn severity_of(f: &Finding) -> MSeverity {
     }
 }
 
-/// Related labels further than this many lines from the primary one get a snippet of their own.
-const NEAR: u32 = 12;
+/// Labels this many lines apart or closer share a snippet; further apart, each group of labels
+/// gets a snippet of its own.
+const GAP: u32 = 4;
+/// A label over more lines than this is shown on its first line, with the lines it covers.
+const MAX_LABEL_LINES: u32 = 15;
 
 fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Finding, out: &mut String) {
-    let file = sources.get(f.primary.span.file);
     let mut code = format!("{}({}) {}", f.code, f.name, f.severity);
     if f.verdict == Verdict::Unknown {
         code.push_str(", unknown");
     }
-    let primary_line = file.line_of(f.primary.span.start);
-    let (here, elsewhere): (Vec<&Label>, Vec<&Label>) = f
-        .related
-        .iter()
-        .partition(|l| l.span.file == f.primary.span.file && file.line_of(l.span.start).abs_diff(primary_line) <= NEAR);
-    let spans: Vec<Span> = std::iter::once(f.primary.span)
+    let primary = shown(sources, &f.primary);
+    let related: Vec<Label> = f.related.iter().map(|l| shown(sources, l)).collect();
+    let (here, groups) = cluster(sources, &primary, &related);
+    let file = sources.get(primary.span.file);
+    let spans: Vec<Span> = std::iter::once(primary.span)
         .chain(here.iter().map(|l| l.span))
         .collect();
     let (snippet, mapped) = Snippet::new(file, &spans, 1);
     let mut d = MietteDiagnostic::new(f.message.clone())
         .with_code(code)
         .with_severity(severity_of(f))
-        .with_label(labeled(&f.primary, mapped[0], true));
+        .with_label(labeled(&primary, mapped[0], true));
     for (l, at) in here.iter().zip(&mapped[1..]) {
         d = d.and_label(labeled(l, *at, false));
     }
@@ -80,12 +81,16 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
             source: &snippet,
         },
     );
-    for l in elsewhere {
-        let other = sources.get(l.span.file);
-        let (snippet, mapped) = Snippet::new(other, &[l.span], 1);
-        let note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
+    for group in groups {
+        let other = sources.get(group[0].span.file);
+        let spans: Vec<Span> = group.iter().map(|l| l.span).collect();
+        let (snippet, mapped) = Snippet::new(other, &spans, 1);
+        let mut note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
             .with_severity(MSeverity::Advice)
-            .with_label(labeled(l, mapped[0], true));
+            .with_label(labeled(group[0], mapped[0], true));
+        for (l, at) in group[1..].iter().zip(&mapped[1..]) {
+            note = note.and_label(labeled(l, *at, false));
+        }
         let _ = handler.render_report(
             out,
             &WithSource {
@@ -94,6 +99,69 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
             },
         );
     }
+}
+
+/// The first and last line (0-based) a span covers.
+fn lines(sources: &SourceMap, span: Span) -> (u32, u32) {
+    let file = sources.get(span.file);
+    let first = file.line_of(span.start);
+    let last = file.line_of(span.end.saturating_sub(1).max(span.start));
+    (first, last.max(first))
+}
+
+/// A label as shown: one over many lines (a whole policy) is cut to its first line, which says
+/// which lines it covers, so that the excerpt stays short.
+fn shown(sources: &SourceMap, l: &Label) -> Label {
+    let (first, last) = lines(sources, l.span);
+    if last - first < MAX_LABEL_LINES {
+        return l.clone();
+    }
+    let (_, end) = sources.get(l.span.file).line_range(first);
+    let mut span = l.span;
+    span.end = (end as u32).max(span.start);
+    Label::new(span, format!("{} (lines {}–{})", l.message, first + 1, last + 1))
+}
+
+/// The related labels shown with the primary one (same file, a few lines apart), and the others
+/// in groups of nearby labels, each group in one file, in the order the finding lists them.
+fn cluster<'l>(sources: &SourceMap, primary: &Label, related: &'l [Label]) -> (Vec<&'l Label>, Vec<Vec<&'l Label>>) {
+    let near = |a: (u32, u32), b: (u32, u32)| b.0 <= a.1 + GAP && a.0 <= b.1 + GAP;
+    let ranges: Vec<(u32, u32)> = related.iter().map(|l| lines(sources, l.span)).collect();
+    let mut taken = vec![false; related.len()];
+    let grow = |file, mut range: (u32, u32), taken: &mut Vec<bool>| -> Vec<usize> {
+        let mut members = Vec::new();
+        loop {
+            let before = members.len();
+            for (i, l) in related.iter().enumerate() {
+                if !taken[i] && l.span.file == file && near(range, ranges[i]) {
+                    taken[i] = true;
+                    members.push(i);
+                    range = (range.0.min(ranges[i].0), range.1.max(ranges[i].1));
+                }
+            }
+            if members.len() == before {
+                break;
+            }
+        }
+        members.sort_unstable();
+        members
+    };
+    let here = grow(primary.span.file, lines(sources, primary.span), &mut taken)
+        .into_iter()
+        .map(|i| &related[i])
+        .collect();
+    let mut groups = Vec::new();
+    for i in 0..related.len() {
+        if taken[i] {
+            continue;
+        }
+        taken[i] = true;
+        let mut members = vec![i];
+        members.extend(grow(related[i].span.file, ranges[i], &mut taken));
+        members.sort_unstable();
+        groups.push(members.into_iter().map(|i| &related[i]).collect());
+    }
+    (here, groups)
 }
 
 /// A diagnostic with its source attached. `miette::Report::with_source_code` would do the same,

@@ -16,6 +16,7 @@ use super::builtins::Outcome;
 use super::describe;
 use super::path::{Path, Template};
 use super::predicate::{ConfigValues, Predicate};
+use super::provenance;
 use super::registry::{Check, Rule, Target};
 use crate::finding::{Finding, Label, Severity, Verdict};
 use crate::model::{Edge, Format, Kind, Link, Model, Resource, ResourceId, Val, schema};
@@ -436,10 +437,27 @@ fn judge(
             labels.push(Label::new(o.span, o.state.clone()));
         }
     }
-    let help = check
+    let mut help = check
         .help
         .as_ref()
         .map(|h| vars.render(h.for_format(target.format), &first.state, &a.rule.title));
+    // A value written as a variable, local or parameter: where it is set is related, and the
+    // help says to change it there.
+    if worst == Verdict::Fail
+        && let Some(v) = path
+            .steps
+            .iter()
+            .rev()
+            .find_map(|(_, id)| provenance::value_at(&cx.model.resources[*id].fields, first.span))
+    {
+        labels.extend(provenance::labels(v));
+        if let Some(where_) = provenance::help(v, cx.sources) {
+            help = Some(match help {
+                Some(h) => format!("{h}; {where_}"),
+                None => where_,
+            });
+        }
+    }
     let f = finding(
         a,
         cx,

@@ -8,6 +8,7 @@ pub(crate) mod docs;
 pub(crate) mod eval;
 pub(crate) mod path;
 pub(crate) mod predicate;
+pub(crate) mod provenance;
 pub(crate) mod registry;
 pub mod select;
 pub(crate) mod spec;
