@@ -289,3 +289,90 @@ fn labels_far_apart_or_over_many_lines_keep_snippets_short_and_indentation_intac
     );
     insta::assert_snapshot!("far_labels_human", out);
 }
+
+/// Human output as one line: wrapped message and help lines joined again (a line broken after a
+/// hyphen continues without a space), margins dropped.
+fn flat(out: &str) -> String {
+    let mut text = String::new();
+    for line in out.lines() {
+        let line = line.trim_start().trim_start_matches(['│', '☞', '⚠', '×']).trim();
+        if !text.is_empty() && !text.ends_with('-') {
+            text.push(' ');
+        }
+        text.push_str(line);
+    }
+    text
+}
+
+const BUCKET_RULES: [&str; 9] = [
+    "CT101", "CT102", "CT103", "CT104", "CT105", "CT106", "CT107", "CT108", "CT402",
+];
+
+#[test]
+fn one_unresolved_link_is_one_unknown_in_human_output() {
+    let dir = format!("{FIXTURES}/unresolved");
+    let out = human(&[&dir]);
+    let codes = format!("{}, unknown", BUCKET_RULES.join(" "));
+    assert_eq!(out.lines().filter(|l| *l == codes).count(), 1, "{out}");
+    assert!(!out.contains("CT101(trail-bucket-versioning-disabled)"), "{out}");
+    let text = flat(&out);
+    assert!(
+        text.contains("cannot tell which bucket trail `main` uses, so 9 rules cannot be checked (CT101 trail-bucket-versioning-disabled, CT102"),
+        "{out}"
+    );
+    assert!(
+        text.contains("help: give variable `bucket_name` a value: in terraform.tfvars, a *.auto.tfvars file or a file passed with --var-file, or with --var bucket_name=VALUE; if the bucket is created elsewhere, scan that code with this one"),
+        "{out}"
+    );
+    // The rules an unresolved field blocks on the trail are grouped the same way.
+    assert!(out.lines().any(|l| l == "CT001 CT006, unknown"), "{out}");
+    assert!(text.contains("cannot tell `is_multi_region_trail` of trail `main`, so 2 rules cannot be checked"));
+    // The summary still counts every rule's unknown.
+    assert!(out.contains(", 11 unknown,"), "{out}");
+    insta::assert_snapshot!("unresolved_human", out);
+
+    let out = human(&[&format!("{FIXTURES}/unresolved.yaml")]);
+    assert_eq!(out.lines().filter(|l| *l == codes).count(), 1, "{out}");
+    let text = flat(&out);
+    assert!(
+        text.contains(
+            "help: give parameter `BucketName` a value in a file passed with --cfn-parameters, or a `Default`"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_and_sarif_keep_one_result_per_rule_each_with_its_cause() {
+    let dir = format!("{FIXTURES}/unresolved");
+    let report = json(&[&dir]);
+    let unknown: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] == "unknown")
+        .collect();
+    assert_eq!(unknown.len(), 11);
+    for code in BUCKET_RULES {
+        let f = unknown.iter().find(|f| f["rule"] == code).unwrap();
+        let c = &f["cause"];
+        assert_eq!(c["what"], "which bucket trail `main` uses", "{f:#}");
+        assert_eq!((c["line"].as_u64(), c["column"].as_u64()), (Some(15), Some(35)));
+        assert!(
+            c["advice"]
+                .as_str()
+                .unwrap()
+                .starts_with("give variable `bucket_name` a value")
+        );
+    }
+    let out = ctlint(&["check", &dir, "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let open: Vec<&Value> = results.iter().filter(|r| r["kind"] == "open").collect();
+    assert_eq!(open.len(), 11);
+    assert!(
+        open.iter()
+            .all(|r| r["properties"]["cause"]["what"].is_string() && r["properties"]["cause"]["advice"].is_string()),
+        "{open:#?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! related labels (same file inline; other files as follow-up notes) and help; then a summary
 //! line (docs/output-formats.md#human).
 
+use std::collections::HashMap;
 use std::fmt;
 
 use miette::{
@@ -12,7 +13,7 @@ use miette::{
 use super::Style;
 use super::snippet::Snippet;
 use crate::Report;
-use crate::finding::{Finding, Label, Severity, Verdict};
+use crate::finding::{Cause, Finding, Label, Severity, Verdict};
 use crate::source::{SourceMap, Span};
 
 pub fn render(report: &Report, style: Style) -> String {
@@ -27,8 +28,35 @@ pub fn render(report: &Report, style: Style) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     // Suppressed findings are counted in the summary, not shown; JSON and SARIF keep them.
-    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
-        render_finding(&handler, &report.sources, f, &mut out);
+    let shown: Vec<&Finding> = report.findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    // Unknowns of several rules with one cause on one resource are shown once.
+    let mut by_cause: HashMap<(&Cause, &str), Vec<usize>> = HashMap::new();
+    for (i, f) in shown.iter().enumerate() {
+        if let (Verdict::Unknown, Some(c)) = (f.verdict, &f.cause) {
+            by_cause.entry((c, f.resource.as_str())).or_default().push(i);
+        }
+    }
+    let mut done = vec![false; shown.len()];
+    for (i, f) in shown.iter().enumerate() {
+        if done[i] {
+            continue;
+        }
+        let group = f
+            .cause
+            .as_ref()
+            .filter(|_| f.verdict == Verdict::Unknown)
+            .and_then(|c| by_cause.get(&(c, f.resource.as_str())))
+            .filter(|g| g.len() > 1);
+        match group {
+            Some(members) => {
+                let members: Vec<&Finding> = members.iter().map(|j| shown[*j]).collect();
+                for j in by_cause[&(f.cause.as_ref().expect("grouped by cause"), f.resource.as_str())].iter() {
+                    done[*j] = true;
+                }
+                draw(&handler, &report.sources, &grouped(&members), &mut out);
+            }
+            None => draw(&handler, &report.sources, &single(f), &mut out),
+        }
     }
     for e in &report.errors {
         out.push_str(&format!("error: {}:{}:{}: {}\n", e.file, e.line, e.column, e.message));
@@ -51,11 +79,65 @@ const GAP: u32 = 4;
 /// A label over more lines than this is shown on its first line, with the lines it covers.
 const MAX_LABEL_LINES: u32 = 15;
 
-fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Finding, out: &mut String) {
+/// What one diagnostic shows: a finding, or the unknowns one cause gives.
+struct Shown {
+    code: String,
+    message: String,
+    severity: MSeverity,
+    primary: Label,
+    related: Vec<Label>,
+    help: Option<String>,
+    /// The heading of related snippets: "related to CT001 aws_cloudtrail.main".
+    related_to: String,
+}
+
+fn single(f: &Finding) -> Shown {
     let mut code = format!("{}({}) {}", f.code, f.name, f.severity);
     if f.verdict == Verdict::Unknown {
         code.push_str(", unknown");
     }
+    Shown {
+        code,
+        message: f.message.clone(),
+        severity: severity_of(f),
+        primary: f.primary.clone(),
+        related: f.related.clone(),
+        help: f.help.clone(),
+        related_to: format!("related to {} {}", f.code, f.resource),
+    }
+}
+
+/// One diagnostic for the unknowns of several rules that one cause gives on one resource: the
+/// cause, the rules it blocks, the advice; the related labels of them all, once each.
+fn grouped(members: &[&Finding]) -> Shown {
+    let first = members[0];
+    let cause = first.cause.as_ref().expect("grouped findings have a cause");
+    let codes: Vec<&str> = members.iter().map(|f| f.code.as_str()).collect();
+    let rules: Vec<String> = members.iter().map(|f| format!("{} {}", f.code, f.name)).collect();
+    let mut related: Vec<Label> = Vec::new();
+    for l in members.iter().flat_map(|f| &f.related) {
+        if !related.contains(l) {
+            related.push(l.clone());
+        }
+    }
+    Shown {
+        code: format!("{}, unknown", codes.join(" ")),
+        message: format!(
+            "cannot tell {}, so {} rules cannot be checked ({}): {}",
+            cause.what,
+            members.len(),
+            rules.join(", "),
+            cause.state
+        ),
+        severity: MSeverity::Advice,
+        primary: first.primary.clone(),
+        related,
+        help: Some(cause.advice.clone()),
+        related_to: format!("related to {} {}", codes.join(" "), first.resource),
+    }
+}
+
+fn draw(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Shown, out: &mut String) {
     let primary = shown(sources, &f.primary);
     let related: Vec<Label> = f.related.iter().map(|l| shown(sources, l)).collect();
     let (here, groups) = cluster(sources, &primary, &related);
@@ -65,8 +147,8 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
         .collect();
     let (snippet, mapped) = Snippet::new(file, &spans, 1);
     let mut d = MietteDiagnostic::new(f.message.clone())
-        .with_code(code)
-        .with_severity(severity_of(f))
+        .with_code(f.code.clone())
+        .with_severity(f.severity)
         .with_label(labeled(&primary, mapped[0], true));
     for (l, at) in here.iter().zip(&mapped[1..]) {
         d = d.and_label(labeled(l, *at, false));
@@ -85,7 +167,7 @@ fn render_finding(handler: &GraphicalReportHandler, sources: &SourceMap, f: &Fin
         let other = sources.get(group[0].span.file);
         let spans: Vec<Span> = group.iter().map(|l| l.span).collect();
         let (snippet, mapped) = Snippet::new(other, &spans, 1);
-        let mut note = MietteDiagnostic::new(format!("related to {} {}", f.code, f.resource))
+        let mut note = MietteDiagnostic::new(f.related_to.clone())
             .with_severity(MSeverity::Advice)
             .with_label(labeled(group[0], mapped[0], true));
         for (l, at) in group[1..].iter().zip(&mapped[1..]) {

@@ -29,7 +29,19 @@ struct JsonFinding<'a> {
     related: Vec<Related<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<JsonCause<'a>>,
     fingerprint: &'a str,
+}
+
+/// What an unknown verdict depends on (docs/output-formats.md#finding-fields).
+#[derive(Serialize)]
+struct JsonCause<'a> {
+    what: &'a str,
+    file: String,
+    line: u32,
+    column: u32,
+    advice: &'a str,
 }
 
 #[derive(Serialize)]
@@ -108,6 +120,16 @@ pub fn render(report: &Report) -> String {
                     })
                     .collect(),
                 help: f.help.as_deref(),
+                cause: f.cause.as_ref().map(|c| {
+                    let cl = loc(&report.sources, c.span);
+                    JsonCause {
+                        what: &c.what,
+                        file: cl.file,
+                        line: cl.line,
+                        column: cl.column,
+                        advice: &c.advice,
+                    }
+                }),
                 fingerprint: &f.fingerprint,
             }
         })

@@ -13,12 +13,13 @@ use jsonpath_rust::query::js_path_process;
 use rayon::prelude::*;
 
 use super::builtins::Outcome;
+use super::cause;
 use super::describe;
 use super::path::{Path, Template};
 use super::predicate::{ConfigValues, Predicate};
 use super::provenance;
 use super::registry::{Check, Rule, Target};
-use crate::finding::{Finding, Label, Severity, Verdict};
+use crate::finding::{Cause, Finding, Label, Severity, Verdict};
 use crate::model::{Edge, Format, Kind, Link, Model, Resource, ResourceId, Val, schema};
 use crate::resolve::Resolver;
 use crate::source::{SourceMap, Span};
@@ -236,7 +237,8 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
         display_name(from),
         a.rule.code
     );
-    finding(
+    let cause = cause::of_link(from, edge, span, &state);
+    let mut f = finding(
         a,
         cx,
         from,
@@ -246,7 +248,9 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
         Vec::new(),
         None,
         edge.field(from.kind),
-    )
+    );
+    f.cause = cause;
+    f
 }
 
 /// Evaluate `when` and `check`s on one target: one verdict, or, for a rule whose check judges
@@ -403,6 +407,11 @@ fn judge(
             None,
             &via(&w.attribute),
         );
+        let mut f = f;
+        f.cause = cause::of_value(target, w.span, &w.state).map(|c| Cause {
+            span: f.primary.span,
+            ..c
+        });
         return (Verdict::Unknown, Some(f));
     }
     let mut picked = outcomes.iter().filter(|(o, _)| o.verdict == worst);
@@ -458,7 +467,7 @@ fn judge(
             });
         }
     }
-    let f = finding(
+    let mut f = finding(
         a,
         cx,
         target,
@@ -469,6 +478,12 @@ fn judge(
         help,
         &via(&first.attribute),
     );
+    if worst == Verdict::Unknown {
+        f.cause = cause::of_value(target, first.span, &first.state).map(|c| Cause {
+            span: f.primary.span,
+            ..c
+        });
+    }
     (worst, Some(f))
 }
 
@@ -501,6 +516,7 @@ fn finding(
         attribute: attribute.to_string(),
         suppressed: None,
         target: Some(target.header),
+        cause: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! JSONPath cannot say is a named Rust builtin.
 
 pub(crate) mod builtins;
+pub(crate) mod cause;
 pub(crate) mod describe;
 pub(crate) mod docs;
 pub(crate) mod eval;

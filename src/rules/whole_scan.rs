@@ -161,6 +161,7 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         fingerprint: Finding::fingerprint_of(&a.rule.code, "", "", ""),
         suppressed: None,
         target: judged.first().map(|j| j.header),
+        cause: None,
     };
     (vec![finding], tally)
 }
