@@ -376,3 +376,42 @@ fn json_and_sarif_keep_one_result_per_rule_each_with_its_cause() {
         "{open:#?}"
     );
 }
+
+#[test]
+fn the_summary_says_what_it_counts_and_why_rules_were_not_applicable() {
+    let dir = format!("{FIXTURES}/outside");
+    let out = human(&[&dir]);
+    let tail: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("ctlint: ")).collect();
+    assert!(
+        tail[0].starts_with("ctlint: 1 file, 2 resources (1 trail, 1 KMS key): "),
+        "{out}"
+    );
+    assert!(tail[0].contains(", 22 not applicable,"), "{out}");
+    assert_eq!(
+        tail[1],
+        "  not applicable: 13 about resources outside the scanned files (named below); 7 about links that are not set (no log group, role or KMS key…); 2 where the rule's conditions do not hold for its target"
+    );
+    assert!(tail.contains(&"  note: the bucket of trail `aws_cloudtrail.main` (org-trail-logs) is not defined in the scanned files; 9 rules about it were not applied (scan the code that defines it too, to check them)"), "{out}");
+    assert!(
+        tail.iter().any(
+            |l| l.starts_with("  note: the KMS key of trail `aws_cloudtrail.main` (arn:aws:kms:")
+                && l.contains("; 4 rules about it were not applied")
+        ),
+        "{out}"
+    );
+    let s = &json(&[&dir])["summary"];
+    assert_eq!(s["resources_by_kind"], serde_json::json!({"key": 1, "trail": 1}));
+    let by = &s["not_applicable_by"];
+    assert_eq!(
+        (
+            by["outside_scan"].as_u64(),
+            by["unset_link"].as_u64(),
+            by["condition"].as_u64()
+        ),
+        (Some(13), Some(7), Some(2))
+    );
+    assert_eq!(s["not_applicable"], 22, "the reasons add up");
+    // With nothing not applicable, no explanation.
+    let out = human(&[&format!("{FIXTURES}/tfvars"), "--select", "CT001"]);
+    assert!(!out.contains("not applicable:"), "{out}");
+}

@@ -14,6 +14,7 @@ use super::Style;
 use super::snippet::Snippet;
 use crate::Report;
 use crate::finding::{Cause, Finding, Label, Severity, Verdict};
+use crate::model::Kind;
 use crate::source::{SourceMap, Span};
 
 pub fn render(report: &Report, style: Style) -> String {
@@ -296,7 +297,8 @@ fn labeled(l: &Label, at: (usize, usize), primary: bool) -> LabeledSpan {
     }
 }
 
-/// `ctlint: 3 files, 12 resources: 4 findings (1 high, 3 medium), 1 unknown, 2 not applicable, 0 suppressed`
+/// `ctlint: 3 files, 12 resources (1 trail, …): 4 findings (1 high, 3 medium), 1 unknown, 2 not
+/// applicable, 0 suppressed`, then why rules were not applicable and the notes.
 pub fn summary(report: &Report) -> String {
     let s = &report.summary;
     let fails: usize = s.fail;
@@ -304,8 +306,17 @@ pub fn summary(report: &Report) -> String {
         .iter()
         .filter_map(|sev| s.by_severity.get(sev).filter(|n| **n > 0).map(|n| format!("{n} {sev}")))
         .collect();
+    let kinds: Vec<String> = Kind::ALL
+        .iter()
+        .filter_map(|k| s.resources_by_kind.get(k).map(|n| format!("{n} {}", noun(*k, *n))))
+        .collect();
+    let kinds = if kinds.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", kinds.join(", "))
+    };
     let mut line = format!(
-        "ctlint: {} file{}, {} resource{}: {} failing finding{}",
+        "ctlint: {} file{}, {} resource{}{kinds}: {} failing finding{}",
         s.files,
         plural(s.files),
         s.resources,
@@ -328,10 +339,37 @@ pub fn summary(report: &Report) -> String {
         ));
     }
     line.push('\n');
+    let na = s.not_applicable_by;
+    let why: Vec<String> = [
+        (na.outside, "about resources outside the scanned files (named below)"),
+        (
+            na.unset,
+            "about links that are not set (no log group, role or KMS key…)",
+        ),
+        (na.condition, "where the rule's conditions do not hold for its target"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !why.is_empty() {
+        line.push_str(&format!("  not applicable: {}\n", why.join("; ")));
+    }
     for n in &s.notes {
         line.push_str(&format!("  note: {n}\n"));
     }
     line
+}
+
+/// A kind's noun for a count of `n`: "1 trail", "2 policies".
+fn noun(kind: Kind, n: usize) -> String {
+    let one = kind.noun();
+    match (n, kind) {
+        (1, _) => one.to_string(),
+        (_, Kind::Policy) => "policies".to_string(),
+        (_, Kind::KeyAlias) => "KMS aliases".to_string(),
+        _ => format!("{one}s"),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

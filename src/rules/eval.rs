@@ -37,10 +37,35 @@ pub struct Tally {
     pub fail: usize,
     pub unknown: usize,
     pub not_applicable: usize,
+    /// Why rules were not applicable, counted (docs/verdicts.md#not-applicable).
+    pub not_applicable_by: NotApplicable,
+    /// Per link that leads outside the scanned files ("the bucket of trail `x` (name)"), how
+    /// many rule verdicts it made not applicable.
+    pub outside: std::collections::BTreeMap<String, usize>,
     /// One line per trail link that made rules not applicable.
     pub notes: Vec<String>,
     /// Every rule × resource evaluated to pass, fail or unknown (for JUnit).
     pub evaluations: Vec<Evaluation>,
+}
+
+/// Not-applicable verdicts by why.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NotApplicable {
+    /// The link the rule follows leads to a resource not in the scanned files.
+    pub outside: usize,
+    /// The link the rule follows is not set (a trail without a log group).
+    pub unset: usize,
+    /// The rule does not apply to the target: a `when` condition does not hold (CT006 on a
+    /// single-region trail), another format, a step the target does not have.
+    pub condition: usize,
+}
+
+impl NotApplicable {
+    fn add(&mut self, o: NotApplicable) {
+        self.outside += o.outside;
+        self.unset += o.unset;
+        self.condition += o.condition;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,8 +106,27 @@ pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         tally.fail += t.fail;
         tally.unknown += t.unknown;
         tally.not_applicable += t.not_applicable;
+        tally.not_applicable_by.add(t.not_applicable_by);
+        for (link, n) in t.outside {
+            *tally.outside.entry(link).or_default() += n;
+        }
         tally.notes.extend(t.notes);
         tally.evaluations.extend(t.evaluations);
+    }
+    for (link, n) in &tally.outside {
+        let rules = if *n == 1 {
+            "rule about it was"
+        } else {
+            "rules about it were"
+        };
+        let advice = if link.contains("(alias/aws/") {
+            "an AWS managed key, which no code defines"
+        } else {
+            "scan the code that defines it too, to check them"
+        };
+        tally.notes.push(format!(
+            "{link} is not defined in the scanned files; {n} {rules} not applied ({advice})"
+        ));
     }
     tally.notes.sort();
     tally.notes.dedup();
@@ -113,21 +157,25 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 let from = &cx.model.resources[cur];
                 let Some(info) = cx.model.link(cur, *edge) else {
                     tally.not_applicable += 1;
+                    tally.not_applicable_by.unset += 1;
                     continue 'roots;
                 };
                 match &info.link {
                     Link::Absent => {
                         tally.not_applicable += 1;
+                        tally.not_applicable_by.unset += 1;
                         continue 'roots;
                     }
                     Link::External(what) => {
                         tally.not_applicable += 1;
-                        tally.notes.push(format!(
-                            "the {} of {} `{}` ({what}) is not defined in the scanned files; rules about it were not applied",
+                        tally.not_applicable_by.outside += 1;
+                        let link = format!(
+                            "the {} of {} `{}` ({what})",
                             edge.target().noun(),
                             from.kind.noun(),
                             from.address
-                        ));
+                        );
+                        *tally.outside.entry(link).or_default() += 1;
                         continue 'roots;
                     }
                     Link::Unknown(_) => {
@@ -195,7 +243,10 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
             }
             match result {
                 (Verdict::Pass, _) => tally.pass += 1,
-                (Verdict::NotApplicable, _) => tally.not_applicable += 1,
+                (Verdict::NotApplicable, _) => {
+                    tally.not_applicable += 1;
+                    tally.not_applicable_by.condition += 1;
+                }
                 (v, Some(f)) => {
                     if v == Verdict::Fail {
                         tally.fail += 1;
