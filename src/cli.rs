@@ -369,14 +369,17 @@ fn adapt_options(args: &CheckArgs) -> Result<AdaptOptions, Diagnostic> {
         let text =
             std::fs::read_to_string(f).map_err(|e| Diagnostic::in_file(&shown, format!("cannot read {shown}: {e}")))?;
         let vars = crate::adapt::terraform::tfvars(&text, &shown)?;
-        opts.tf_vars.extend(vars);
+        opts.tf_vars
+            .extend(vars.into_iter().map(|(k, v)| (k, v.given_by(shown.clone()))));
     }
     for v in &args.vars {
         let (k, value) = v
             .split_once('=')
             .ok_or_else(|| Diagnostic::cli(format!("--var `{v}`: expected NAME=VALUE")))?;
-        opts.tf_vars
-            .insert(k.to_string(), Val::new(V::Str(value.to_string()), Default::default()));
+        opts.tf_vars.insert(
+            k.to_string(),
+            Val::new(V::Str(value.to_string()), Default::default()).given_by("--var"),
+        );
     }
     if let Some(p) = &args.cfn_parameters {
         opts.cfn_parameters = cfn_parameters(p)?;

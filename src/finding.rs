@@ -138,6 +138,24 @@ pub struct Finding {
     /// resource's block suppresses findings that point elsewhere (a split S3 resource, a
     /// linked key).
     pub target: Option<Span>,
+    /// For an unknown verdict: the unresolved value it depends on. Unknowns of several rules with
+    /// the same cause on the same resource are shown once in human output.
+    pub cause: Option<Cause>,
+}
+
+/// The value an unknown verdict depends on, and what to do about it (docs/verdicts.md#unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cause {
+    /// Where the unresolved value is used: the trail's link attribute, the field.
+    pub span: Span,
+    /// What cannot be told: "which bucket trail `main` uses", "`is_multi_region_trail` of trail
+    /// `main`".
+    pub what: String,
+    /// The value and why it cannot be resolved: "`s3_bucket_name` is `var.bucket`, which cannot
+    /// be resolved: variable `bucket` has no default …".
+    pub state: String,
+    /// What would let ctlint resolve it: "give variable `bucket` a value …".
+    pub advice: String,
 }
 
 /// Why a finding does not count.
@@ -184,6 +202,7 @@ impl Finding {
             attribute: String::new(),
             suppressed: None,
             target: None,
+            cause: None,
         }
     }
 
@@ -216,6 +235,7 @@ impl Finding {
             attribute: "source".into(),
             suppressed: None,
             target: Some(m.span),
+            cause: None,
         }
     }
 

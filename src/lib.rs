@@ -99,6 +99,10 @@ pub fn lint(registry: &Registry, opts: &Options) -> Report {
     let summary = Summary {
         files: outcomes.files,
         resources: model.resources.len(),
+        resources_by_kind: model.resources.iter().fold(Default::default(), |mut m, r| {
+            *m.entry(r.kind).or_default() += 1;
+            m
+        }),
         parse_errors: outcomes.parse_errors,
         notes,
         ..Summary::default()

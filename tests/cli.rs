@@ -185,7 +185,14 @@ fn every_format_renders() {
         "{human}"
     );
     assert!(
-        human.trim_end().lines().last().unwrap().starts_with("ctlint: 14 files"),
+        // The summary line, then its indented explanations and notes.
+        human
+            .trim_end()
+            .lines()
+            .rev()
+            .find(|l| !l.starts_with("  "))
+            .unwrap()
+            .starts_with("ctlint: 14 files"),
         "{human}"
     );
     assert!(!human.contains('\u{1b}'), "NO_COLOR must turn colour off");

@@ -84,12 +84,7 @@ pub fn default_for(field: &Field, format: Format, header: Span, source: &'static
         Lit::Num(n) => V::Num(n),
         Lit::Str(s) => V::Str(s.to_string()),
     };
-    Some(Val {
-        v,
-        span: header,
-        origin: Origin::Defaulted,
-        source,
-    })
+    Some(Val::defaulted(v, header, source))
 }
 
 /// Fill the defaults of `fields` that `map` lacks or that are written as null.

@@ -14,7 +14,7 @@ pub mod terraform;
 use std::collections::HashMap;
 
 use crate::load::Parsed;
-use crate::model::{Format, Model, Origin, Resource, Scope, ScopeId, V, Val};
+use crate::model::{Format, Model, Resource, Scope, ScopeId, V, Val};
 use crate::source::Src;
 use crate::source::{FileId, SourceFile, Span};
 use terraform::body::Body;
@@ -151,12 +151,7 @@ pub fn assemble(results: Vec<Option<Adapted>>) -> Model {
 /// The key policy AWS KMS attaches when none is given: the account may use the key through IAM
 /// policies.
 pub fn default_key_policy(header: Span, source: &'static str) -> Val {
-    let d = |v: V| Val {
-        v,
-        span: header,
-        origin: Origin::Defaulted,
-        source: "",
-    };
+    let d = |v: V| Val::defaulted(v, header, "");
     let list = |items: Vec<Val>| d(V::List(items));
     let statement = d(V::Map(vec![
         ("Sid".into(), d(V::Str("Enable IAM User Permissions".into()))),

@@ -18,7 +18,7 @@ pub(crate) mod value;
 use std::fmt;
 
 pub use address::Address;
-pub use value::{AttrRef, Origin, Part, ScopeId, Sym, Text, Unknown, V, Val};
+pub use value::{AttrRef, Origin, Part, ScopeId, Sym, Text, Unknown, V, Val, Via, ViaKind};
 
 use crate::source::{FileId, Span};
 

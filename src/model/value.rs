@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::Span;
 
@@ -45,6 +46,41 @@ pub struct Val {
     /// `IsMultiRegionTrail`, `versioning_configuration.status`); empty inside documents such as
     /// policies, where the path says it all.
     pub source: &'static str,
+    /// The variable, local or parameter the value came through, when it was written as one.
+    pub via: Option<Arc<Via>>,
+}
+
+/// How a value reached the place that uses it: through a variable, a local or a parameter, whose
+/// value is written elsewhere (docs/verdicts.md#where-a-value-comes-from). Findings point at
+/// the use (the line the user owns) and name where the value is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via {
+    /// The reference as written at the use: `var.retention`, `local.flags`, `!Ref Retention`.
+    pub expr: String,
+    /// What it refers to, in words: "variable `retention`", "parameter `Retention`".
+    pub name: String,
+    /// What sets the value it stands for.
+    pub kind: ViaKind,
+    /// Where that value is written; empty when no scanned file holds it (`--var`, a tfvars
+    /// file).
+    pub span: Span,
+    /// The value there came itself through a reference (a local that is a variable).
+    pub next: Option<Arc<Via>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViaKind {
+    /// A Terraform variable's `default`.
+    VariableDefault,
+    /// A Terraform variable's value given from outside the module: `terraform.tfvars`,
+    /// `--var-file prod.tfvars`, `--var`.
+    VariableGiven(String),
+    /// A Terraform local's expression.
+    Local,
+    /// A CloudFormation parameter's `Default`.
+    ParameterDefault,
+    /// A CloudFormation parameter's value from `--cfn-parameters`.
+    ParameterGiven,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -119,6 +155,7 @@ impl Val {
             span,
             origin: Origin::Written,
             source: "",
+            via: None,
         }
     }
 
@@ -128,6 +165,47 @@ impl Val {
             span: header,
             origin: Origin::Defaulted,
             source,
+            via: None,
+        }
+    }
+
+    /// The value as used at `span` through the reference `expr` (a variable, local or
+    /// parameter) whose value it is: the value's own place becomes the reference's.
+    pub fn through(mut self, expr: impl Into<String>, name: String, kind: ViaKind, span: Span) -> Val {
+        let next = self.via.take().filter(|v| !v.expr.is_empty());
+        self.via = Some(Arc::new(Via {
+            expr: expr.into(),
+            name,
+            kind,
+            span: self.span,
+            next,
+        }));
+        self.span = span;
+        self
+    }
+
+    /// Mark a value given from outside the scanned files (`terraform.tfvars`, `--var`): a
+    /// variable that takes it says where it comes from.
+    pub fn given_by(mut self, by: impl Into<String>) -> Val {
+        self.via = Some(Arc::new(Via {
+            expr: String::new(),
+            name: String::new(),
+            kind: ViaKind::VariableGiven(by.into()),
+            span: Span::default(),
+            next: None,
+        }));
+        self
+    }
+
+    /// What gave this value from outside, if [`Val::given_by`] marked it.
+    pub fn given(&self) -> Option<&str> {
+        match self.via.as_deref() {
+            Some(Via {
+                expr,
+                kind: ViaKind::VariableGiven(by),
+                ..
+            }) if expr.is_empty() => Some(by),
+            _ => None,
         }
     }
 

@@ -29,7 +29,19 @@ struct JsonFinding<'a> {
     related: Vec<Related<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<JsonCause<'a>>,
     fingerprint: &'a str,
+}
+
+/// What an unknown verdict depends on (docs/output-formats.md#finding-fields).
+#[derive(Serialize)]
+struct JsonCause<'a> {
+    what: &'a str,
+    file: String,
+    line: u32,
+    column: u32,
+    advice: &'a str,
 }
 
 #[derive(Serialize)]
@@ -57,16 +69,26 @@ struct JsonError<'a> {
     message: &'a str,
 }
 
+/// Not-applicable verdicts by why (docs/verdicts.md#not-applicable).
+#[derive(Serialize)]
+struct NotApplicableBy {
+    outside_scan: usize,
+    unset_link: usize,
+    condition: usize,
+}
+
 #[derive(Serialize)]
 struct JsonSummary<'a> {
     files: usize,
     resources: usize,
+    resources_by_kind: std::collections::BTreeMap<&'static str, usize>,
     findings: usize,
     by_severity: std::collections::BTreeMap<&'static str, usize>,
     pass: usize,
     fail: usize,
     unknown: usize,
     not_applicable: usize,
+    not_applicable_by: NotApplicableBy,
     suppressed: usize,
     parse_errors: usize,
     notes: &'a [String],
@@ -108,6 +130,16 @@ pub fn render(report: &Report) -> String {
                     })
                     .collect(),
                 help: f.help.as_deref(),
+                cause: f.cause.as_ref().map(|c| {
+                    let cl = loc(&report.sources, c.span);
+                    JsonCause {
+                        what: &c.what,
+                        file: cl.file,
+                        line: cl.line,
+                        column: cl.column,
+                        advice: &c.advice,
+                    }
+                }),
                 fingerprint: &f.fingerprint,
             }
         })
@@ -141,6 +173,7 @@ pub fn render(report: &Report) -> String {
         summary: JsonSummary {
             files: s.files,
             resources: s.resources,
+            resources_by_kind: s.resources_by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
             findings: report.findings.len(),
             by_severity: Severity::ALL
                 .iter()
@@ -150,6 +183,11 @@ pub fn render(report: &Report) -> String {
             fail: s.fail,
             unknown: s.unknown,
             not_applicable: s.not_applicable,
+            not_applicable_by: NotApplicableBy {
+                outside_scan: s.not_applicable_by.outside,
+                unset_link: s.not_applicable_by.unset,
+                condition: s.not_applicable_by.condition,
+            },
             suppressed: s.suppressed,
             parse_errors: s.parse_errors,
             notes: &s.notes,

@@ -24,13 +24,18 @@ use crate::source::{SourceMap, Span};
 pub struct Summary {
     /// Files read as Terraform, CloudFormation or policy documents (parsed or not).
     pub files: usize,
+    /// Model resources (split S3, KMS and IAM resources folded into the one they configure).
     pub resources: usize,
+    /// Model resources by kind.
+    pub resources_by_kind: BTreeMap<crate::model::Kind, usize>,
     /// Unsuppressed failing findings by severity.
     pub by_severity: BTreeMap<Severity, usize>,
     pub pass: usize,
     pub fail: usize,
     pub unknown: usize,
     pub not_applicable: usize,
+    /// `not_applicable` by why.
+    pub not_applicable_by: crate::rules::eval::NotApplicable,
     pub suppressed: usize,
     pub parse_errors: usize,
     /// Why rules were not applicable (a trail's bucket in another account…), files that were
@@ -89,6 +94,7 @@ impl Report {
         sort_findings(&mut findings, &sources);
         summary.pass = tally.pass;
         summary.not_applicable = tally.not_applicable;
+        summary.not_applicable_by = tally.not_applicable_by;
         let mut notes = std::mem::take(&mut tally.notes);
         notes.append(&mut summary.notes);
         summary.notes = notes;

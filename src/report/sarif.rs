@@ -360,6 +360,9 @@ fn result(report: &Report, f: &Finding, rule_index: usize, base: &[String]) -> V
             })
             .collect();
     }
+    if let Some(c) = &f.cause {
+        r["properties"]["cause"] = json!({ "what": c.what, "advice": c.advice });
+    }
     if let Some(s) = &f.suppressed {
         r["suppressions"] = json!([{ "kind": s.kind.sarif(), "justification": s.reason }]);
     }

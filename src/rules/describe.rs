@@ -5,9 +5,9 @@
 //! `enabled` is false even though the model stores a status), followed by what they evaluate to
 //! when that differs.
 
-use crate::model::{Origin, V, Val};
+use crate::model::{Origin, V, Val, Via, ViaKind};
 use crate::resolve::Resolver;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 
 pub fn state(v: Option<&Val>, fallback_name: &str, sources: &SourceMap) -> String {
     state_expanded(v, fallback_name, sources, None)
@@ -48,10 +48,49 @@ pub fn state_expanded(
         (V::Text(t), Some(r)) => format!("\"{}\"", r.expand(t)),
         _ => v.to_string(),
     };
+    if let Some(via) = v.via.as_deref().filter(|via| !via.expr.is_empty()) {
+        let shown = snippet.unwrap_or_else(|| via.expr.clone());
+        return format!("`{name}` is `{shown}`, {}", origin(via, &value, sources));
+    }
     match snippet {
         Some(s) if unquote(&s) != unquote(&value) => format!("`{name}` is `{s}`, which is {value}"),
         _ => format!("`{name}` is {value}"),
     }
+}
+
+/// Where a value that came through `via` is set, in words: "default false at variables.tf:12",
+/// "30 from terraform.tfvars", "set at locals.tf:3 to `var.days`, default 30 at …".
+pub fn origin(via: &Via, value: &str, sources: &SourceMap) -> String {
+    let at = at(via.span, sources);
+    match (&via.kind, &via.next) {
+        (ViaKind::Local, Some(next)) => {
+            let set = at.map_or_else(String::new, |a| format!("set at {a} to "));
+            format!("{set}`{}`, {}", next.expr, origin(next, value, sources))
+        }
+        (ViaKind::Local, None) => match at {
+            Some(a) => format!("which is {value}, set at {a}"),
+            None => format!("which is {value}"),
+        },
+        (ViaKind::VariableDefault, _) => match at {
+            Some(a) => format!("default {value} at {a}"),
+            None => format!("default {value}"),
+        },
+        (ViaKind::ParameterDefault, _) => match at {
+            Some(a) => format!("parameter Default {value} at {a}"),
+            None => format!("parameter Default {value}"),
+        },
+        (ViaKind::VariableGiven(by), _) => format!("{value} from {by}"),
+        (ViaKind::ParameterGiven, _) => format!("{value} from --cfn-parameters"),
+    }
+}
+
+/// `file:line` of a span, when it is in a scanned file.
+pub fn at(span: Span, sources: &SourceMap) -> Option<String> {
+    if span.is_empty() || (span.file.0 as usize) >= sources.len() {
+        return None;
+    }
+    let file = sources.get(span.file);
+    Some(format!("{}:{}", file.display, file.line_of(span.start) + 1))
 }
 
 /// The source text of a value, when it is short and on one line.

@@ -13,11 +13,13 @@ use jsonpath_rust::query::js_path_process;
 use rayon::prelude::*;
 
 use super::builtins::Outcome;
+use super::cause;
 use super::describe;
 use super::path::{Path, Template};
 use super::predicate::{ConfigValues, Predicate};
+use super::provenance;
 use super::registry::{Check, Rule, Target};
-use crate::finding::{Finding, Label, Severity, Verdict};
+use crate::finding::{Cause, Finding, Label, Severity, Verdict};
 use crate::model::{Edge, Format, Kind, Link, Model, Resource, ResourceId, Val, schema};
 use crate::resolve::Resolver;
 use crate::source::{SourceMap, Span};
@@ -35,10 +37,35 @@ pub struct Tally {
     pub fail: usize,
     pub unknown: usize,
     pub not_applicable: usize,
+    /// Why rules were not applicable, counted (docs/verdicts.md#not-applicable).
+    pub not_applicable_by: NotApplicable,
+    /// Per link that leads outside the scanned files ("the bucket of trail `x` (name)"), how
+    /// many rule verdicts it made not applicable.
+    pub outside: std::collections::BTreeMap<String, usize>,
     /// One line per trail link that made rules not applicable.
     pub notes: Vec<String>,
     /// Every rule × resource evaluated to pass, fail or unknown (for JUnit).
     pub evaluations: Vec<Evaluation>,
+}
+
+/// Not-applicable verdicts by why.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NotApplicable {
+    /// The link the rule follows leads to a resource not in the scanned files.
+    pub outside: usize,
+    /// The link the rule follows is not set (a trail without a log group).
+    pub unset: usize,
+    /// The rule does not apply to the target: a `when` condition does not hold (CT006 on a
+    /// single-region trail), another format, a step the target does not have.
+    pub condition: usize,
+}
+
+impl NotApplicable {
+    fn add(&mut self, o: NotApplicable) {
+        self.outside += o.outside;
+        self.unset += o.unset;
+        self.condition += o.condition;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,8 +106,27 @@ pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         tally.fail += t.fail;
         tally.unknown += t.unknown;
         tally.not_applicable += t.not_applicable;
+        tally.not_applicable_by.add(t.not_applicable_by);
+        for (link, n) in t.outside {
+            *tally.outside.entry(link).or_default() += n;
+        }
         tally.notes.extend(t.notes);
         tally.evaluations.extend(t.evaluations);
+    }
+    for (link, n) in &tally.outside {
+        let rules = if *n == 1 {
+            "rule about it was"
+        } else {
+            "rules about it were"
+        };
+        let advice = if link.contains("(alias/aws/") {
+            "an AWS managed key, which no code defines"
+        } else {
+            "scan the code that defines it too, to check them"
+        };
+        tally.notes.push(format!(
+            "{link} is not defined in the scanned files; {n} {rules} not applied ({advice})"
+        ));
     }
     tally.notes.sort();
     tally.notes.dedup();
@@ -111,21 +157,25 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                 let from = &cx.model.resources[cur];
                 let Some(info) = cx.model.link(cur, *edge) else {
                     tally.not_applicable += 1;
+                    tally.not_applicable_by.unset += 1;
                     continue 'roots;
                 };
                 match &info.link {
                     Link::Absent => {
                         tally.not_applicable += 1;
+                        tally.not_applicable_by.unset += 1;
                         continue 'roots;
                     }
                     Link::External(what) => {
                         tally.not_applicable += 1;
-                        tally.notes.push(format!(
-                            "the {} of {} `{}` ({what}) is not defined in the scanned files; rules about it were not applied",
+                        tally.not_applicable_by.outside += 1;
+                        let link = format!(
+                            "the {} of {} `{}` ({what})",
                             edge.target().noun(),
                             from.kind.noun(),
                             from.address
-                        ));
+                        );
+                        *tally.outside.entry(link).or_default() += 1;
                         continue 'roots;
                     }
                     Link::Unknown(_) => {
@@ -193,7 +243,10 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
             }
             match result {
                 (Verdict::Pass, _) => tally.pass += 1,
-                (Verdict::NotApplicable, _) => tally.not_applicable += 1,
+                (Verdict::NotApplicable, _) => {
+                    tally.not_applicable += 1;
+                    tally.not_applicable_by.condition += 1;
+                }
                 (v, Some(f)) => {
                     if v == Verdict::Fail {
                         tally.fail += 1;
@@ -235,7 +288,8 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
         display_name(from),
         a.rule.code
     );
-    finding(
+    let cause = cause::of_link(from, edge, span, &state);
+    let mut f = finding(
         a,
         cx,
         from,
@@ -245,7 +299,9 @@ fn unknown_link(a: &Active<'_>, cx: &Ctx<'_>, from: &Resource, edge: Edge, span:
         Vec::new(),
         None,
         edge.field(from.kind),
-    )
+    );
+    f.cause = cause;
+    f
 }
 
 /// Evaluate `when` and `check`s on one target: one verdict, or, for a rule whose check judges
@@ -402,6 +458,11 @@ fn judge(
             None,
             &via(&w.attribute),
         );
+        let mut f = f;
+        f.cause = cause::of_value(target, w.span, &w.state).map(|c| Cause {
+            span: f.primary.span,
+            ..c
+        });
         return (Verdict::Unknown, Some(f));
     }
     let mut picked = outcomes.iter().filter(|(o, _)| o.verdict == worst);
@@ -436,11 +497,28 @@ fn judge(
             labels.push(Label::new(o.span, o.state.clone()));
         }
     }
-    let help = check
+    let mut help = check
         .help
         .as_ref()
         .map(|h| vars.render(h.for_format(target.format), &first.state, &a.rule.title));
-    let f = finding(
+    // A value written as a variable, local or parameter: where it is set is related, and the
+    // help says to change it there.
+    if worst == Verdict::Fail
+        && let Some(v) = path
+            .steps
+            .iter()
+            .rev()
+            .find_map(|(_, id)| provenance::value_at(&cx.model.resources[*id].fields, first.span))
+    {
+        labels.extend(provenance::labels(v));
+        if let Some(where_) = provenance::help(v, cx.sources) {
+            help = Some(match help {
+                Some(h) => format!("{h}; {where_}"),
+                None => where_,
+            });
+        }
+    }
+    let mut f = finding(
         a,
         cx,
         target,
@@ -451,6 +529,12 @@ fn judge(
         help,
         &via(&first.attribute),
     );
+    if worst == Verdict::Unknown {
+        f.cause = cause::of_value(target, first.span, &first.state).map(|c| Cause {
+            span: f.primary.span,
+            ..c
+        });
+    }
     (worst, Some(f))
 }
 
@@ -483,6 +567,7 @@ fn finding(
         attribute: attribute.to_string(),
         suppressed: None,
         target: Some(target.header),
+        cause: None,
     }
 }
 

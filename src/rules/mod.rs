@@ -3,11 +3,13 @@
 //! JSONPath cannot say is a named Rust builtin.
 
 pub(crate) mod builtins;
+pub(crate) mod cause;
 pub(crate) mod describe;
 pub(crate) mod docs;
 pub(crate) mod eval;
 pub(crate) mod path;
 pub(crate) mod predicate;
+pub(crate) mod provenance;
 pub(crate) mod registry;
 pub mod select;
 pub(crate) mod spec;

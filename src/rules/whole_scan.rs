@@ -110,6 +110,7 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
             let Some(at) = first_file(cx) else {
                 // Nothing was read: there is no place to report, and nothing was checked.
                 tally.not_applicable += 1;
+                tally.not_applicable_by.condition += 1;
                 return (Vec::new(), tally);
             };
             let at = unread.map_or(at, |m| m.span);
@@ -161,6 +162,7 @@ pub fn evaluate(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         fingerprint: Finding::fingerprint_of(&a.rule.code, "", "", ""),
         suppressed: None,
         target: judged.first().map(|j| j.header),
+        cause: None,
     };
     (vec![finding], tally)
 }

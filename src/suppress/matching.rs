@@ -174,5 +174,6 @@ pub fn unused_finding(rule: &Active<'_>, c: &Checked<'_>, sources: &SourceMap) -
         attribute: String::new(),
         suppressed: None,
         target: None,
+        cause: None,
     }
 }

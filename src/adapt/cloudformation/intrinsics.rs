@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val};
+use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val, ViaKind};
 use crate::parse::{Node, NodeKind};
 use crate::source::Span;
 use crate::source::Src;
@@ -142,10 +142,26 @@ impl<'a> Template<'a> {
             .get("Type")
             .and_then(Node::as_str)
             .is_some_and(|t| t.starts_with("List<") || t == "CommaDelimitedList");
+        let shown = self.src.snippet(whole.span);
+        let expr = if shown.is_empty() || shown.contains('\n') || shown.chars().count() > 80 {
+            format!("Ref {name}")
+        } else {
+            shown
+        };
+        let what = format!("parameter `{name}`");
         let raw = match self.given.get(name) {
-            Some(v) => Val::new(V::Str(v.clone()), whole.span),
+            Some(v) => {
+                Val::new(V::Str(v.clone()), Span::default()).through(expr, what, ViaKind::ParameterGiven, whole.span)
+            }
             None => match param.get("Default") {
-                Some(d) => self.eval(d).respan(whole.span),
+                Some(d) => {
+                    let d = self.eval(d);
+                    if d.has_unknown() {
+                        d.respan(whole.span)
+                    } else {
+                        d.through(expr, what, ViaKind::ParameterDefault, whole.span)
+                    }
+                }
                 None => {
                     return self.unknown(
                         whole,
@@ -162,11 +178,20 @@ impl<'a> Template<'a> {
                     .map(|p| Val::new(V::Str(p.trim().to_string()), whole.span))
                     .collect()
             };
-            return Val::new(V::List(items), whole.span);
+            return Val {
+                v: V::List(items),
+                ..raw
+            };
         }
         match raw.v {
-            V::Num(n) => Val::new(V::Str(crate::model::value::fmt_num(n)), whole.span),
-            V::Bool(b) => Val::new(V::Str(b.to_string()), whole.span),
+            V::Num(n) => Val {
+                v: V::Str(crate::model::value::fmt_num(n)),
+                ..raw
+            },
+            V::Bool(b) => Val {
+                v: V::Str(b.to_string()),
+                ..raw
+            },
             _ => raw,
         }
     }

@@ -23,7 +23,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use super::body::{Block, Expr, ExprKind};
 use super::functions;
 use crate::model::address::InstanceKey;
-use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val, arn};
+use crate::model::{AttrRef, Part, ScopeId, Sym, Text, V, Val, ViaKind, arn};
 use crate::parse::{Node, NodeKind};
 use crate::source::Span;
 use crate::source::Src;
@@ -40,6 +40,16 @@ pub struct Variable<'a> {
     /// Set when the value is a module argument: what it is (`argument `x` of module.y`). Its
     /// value keeps pointing at the argument in the caller.
     pub from_call: Option<String>,
+}
+
+/// What `var.<name>` stands for.
+enum VarValue {
+    /// A module argument, pointing at the argument in the caller.
+    AsPassed(Val),
+    /// A value with no place of its own: an unknown, pointing at the use.
+    Here(Val),
+    /// A default or a value given from outside the module, at the place that sets it.
+    Set(Val, ViaKind),
 }
 
 /// Everything expressions of one module can refer to.
@@ -731,18 +741,26 @@ impl<'a> Ctx<'a> {
                 let Some(name) = attr(0) else {
                     return self.unknown(src, span, "malformed variable reference");
                 };
-                let (v, as_passed) = self.variable(name, src, span);
-                if as_passed && ops.len() == 1 {
-                    return v;
+                match self.variable(name, src, span) {
+                    VarValue::AsPassed(v) if ops.len() == 1 => v,
+                    VarValue::AsPassed(v) | VarValue::Here(v) => self.apply_ops(v, &ops[1..], src, base, span),
+                    VarValue::Set(v, kind) => {
+                        self.through(v, format!("variable `{name}`"), kind, &ops[1..], (src, base, span))
+                    }
                 }
-                self.apply_ops(v, &ops[1..], src, base, span)
             }
             "local" => {
                 let Some(name) = attr(0) else {
                     return self.unknown(src, span, "malformed local reference");
                 };
                 let v = self.local(name, src, span);
-                self.apply_ops(v, &ops[1..], src, base, span)
+                self.through(
+                    v,
+                    format!("local `{name}`"),
+                    ViaKind::Local,
+                    &ops[1..],
+                    (src, base, span),
+                )
             }
             "data" => {
                 let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
@@ -939,6 +957,18 @@ impl<'a> Ctx<'a> {
 
     fn apply_ops(
         &self,
+        v: Val,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: Src<'_>,
+        base: u32,
+        span: Span,
+    ) -> Val {
+        self.walk(v, ops, src, base, span).respan(span)
+    }
+
+    /// The value `ops` select in `v`, where it is written (an error, at `span`).
+    fn walk(
+        &self,
         mut v: Val,
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         src: Src<'_>,
@@ -979,17 +1009,18 @@ impl<'a> Ctx<'a> {
                 }
             };
         }
-        v.respan(span)
+        v
     }
 
-    /// The value of `var.<name>`, and whether it is a module argument kept pointing at the
-    /// caller.
-    fn variable(&self, name: &str, src: Src<'_>, span: Span) -> (Val, bool) {
+    /// The value of `var.<name>`: a module argument kept pointing at the caller, a value set
+    /// by the default or from outside the module (at the place that sets it), or an unknown.
+    fn variable(&self, name: &str, src: Src<'_>, span: Span) -> VarValue {
         let Some(var) = self.variables.get(name) else {
-            return (
-                self.unknown(src, span, format!("variable `{name}` is not declared in this module")),
-                false,
-            );
+            return VarValue::Here(self.unknown(
+                src,
+                span,
+                format!("variable `{name}` is not declared in this module"),
+            ));
         };
         if let Some(v) = &var.value {
             if let Some(what) = &var.from_call {
@@ -1001,33 +1032,52 @@ impl<'a> Ctx<'a> {
                     if !trace.contains(&entry) {
                         trace.push(entry);
                     }
-                    return (v.clone(), true);
+                    return VarValue::AsPassed(v.clone());
                 }
+                return VarValue::Here(v.clone().respan(span));
             }
-            return (v.clone().respan(span), false);
+            let by = v.given().unwrap_or("--var").to_string();
+            return VarValue::Set(v.clone(), ViaKind::VariableGiven(by));
         }
-        let v = match var.default {
-            Some(d) => self.eval(d).respan(span),
-            None if !self.module_path.is_empty() => self.unknown(
+        match var.default {
+            Some(d) => VarValue::Set(self.eval(d), ViaKind::VariableDefault),
+            None if !self.module_path.is_empty() => VarValue::Here(self.unknown(
                 src,
                 span,
                 format!(
                     "variable `{name}` has no default and module `{}` is not given it",
                     self.module_path.join(".")
                 ),
-            ),
-            None => self.unknown(
+            )),
+            None => VarValue::Here(self.unknown(
                 src,
                 span,
                 format!("variable `{name}` has no default (give it a value in a .tfvars file or with --var)"),
-            ),
-        };
-        (v, false)
+            )),
+        }
     }
 
+    /// A variable's or local's value (at the place that sets it) used at `span`, after the
+    /// traversal `ops` (`var.config.enabled`): pointed at the use, saying where it comes from.
+    fn through(
+        &self,
+        v: Val,
+        name: String,
+        kind: ViaKind,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        (src, base, span): (Src<'_>, u32, Span),
+    ) -> Val {
+        let v = self.walk(v, ops, src, base, span);
+        if v.has_unknown() {
+            return v.respan(span);
+        }
+        v.through(src.snippet(span), name, kind, span)
+    }
+
+    /// The value of `local.<name>`, at the local's expression.
     fn local(&self, name: &str, src: Src<'_>, span: Span) -> Val {
         if let Some(v) = self.cache.borrow().get(name) {
-            return v.clone().respan(span);
+            return v.clone();
         }
         let Some(e) = self.locals.get(name).copied() else {
             return self.unknown(src, span, format!("local `{name}` is not defined in this module"));
@@ -1038,7 +1088,7 @@ impl<'a> Ctx<'a> {
         let v = self.eval(e);
         self.active.borrow_mut().remove(name);
         self.cache.borrow_mut().insert(name.to_string(), v.clone());
-        v.respan(span)
+        v
     }
 
     fn data_attr(&self, ty: &str, name: &str, field: &str, span: Span) -> Val {

@@ -687,12 +687,16 @@ pub fn fill(ctx: &Ctx<'_>, body: &Body<'_>, fields: &'static [Field], header: Sp
             }
             Ty::List(sub) => {
                 let items = nested(ctx, body, f, sub);
-                let dynamic = dynamic_items(ctx, body, f, sub);
+                let (dynamic, empty) = dynamic_items(ctx, body, f, sub);
                 if !items.is_empty() || !dynamic.is_empty() {
                     let span = items.first().or(dynamic.first()).map_or(header, |v| v.span);
                     let mut all = items;
                     all.extend(dynamic);
                     set(&mut map, f.name, Val::new(V::List(all), span).with_source(f.tf));
+                } else if let Some(empty) = empty {
+                    // Only `dynamic` blocks over empty collections: no block, as if unset, but
+                    // findings point at the `for_each` that makes it so.
+                    set(&mut map, f.name, empty);
                 }
             }
             Ty::Policy => {
@@ -740,9 +744,11 @@ fn nested(ctx: &Ctx<'_>, body: &Body<'_>, f: &Field, sub: &'static [Field]) -> V
 }
 
 /// `dynamic "<name>" { for_each = …; content { … } }` blocks: one item per element, or one
-/// unknown item when the collection is not known.
-fn dynamic_items(ctx: &Ctx<'_>, body: &Body<'_>, f: &Field, sub: &'static [Field]) -> Vec<Val> {
+/// unknown item when the collection is not known; and the first `for_each` that is an empty
+/// collection, as an empty list at that expression (its `source` is `for_each`).
+fn dynamic_items(ctx: &Ctx<'_>, body: &Body<'_>, f: &Field, sub: &'static [Field]) -> (Vec<Val>, Option<Val>) {
     let mut out = Vec::new();
+    let mut empty = None;
     for d in body
         .blocks("dynamic")
         .into_iter()
@@ -778,6 +784,15 @@ fn dynamic_items(ctx: &Ctx<'_>, body: &Body<'_>, f: &Field, sub: &'static [Field
             _ => None,
         };
         match elements {
+            Some(elements) if elements.is_empty() => {
+                empty.get_or_insert(
+                    Val {
+                        v: V::List(Vec::new()),
+                        ..coll
+                    }
+                    .with_source("for_each"),
+                );
+            }
             Some(elements) => {
                 for (key, value) in elements {
                     ctx.iterators
@@ -796,7 +811,7 @@ fn dynamic_items(ctx: &Ctx<'_>, body: &Body<'_>, f: &Field, sub: &'static [Field
             }
         }
     }
-    out
+    (out, empty)
 }
 
 /// A policy attribute: heredoc JSON is parsed from the source so that statements keep exact
@@ -888,7 +903,7 @@ pub fn auto_tfvars(dir: &std::path::Path, repository: &Path) -> (VarValues, Vec<
                 Err(_) => continue,
             }
         };
-        out.extend(vars);
+        out.extend(vars.into_iter().map(|(k, v)| (k, v.given_by(shown.clone()))));
     }
     (out, notes)
 }

@@ -66,7 +66,7 @@ fn records(trail: &Resource, sources: &SourceMap) -> Records {
     };
     let (mut read, mut write) = (false, false);
     match selectors {
-        Selectors::None => {
+        Selectors::None(_) => {
             return Records::Known {
                 read: true,
                 write: true,

@@ -28,7 +28,7 @@ pub fn check(trail: &Resource, sources: &SourceMap) -> Outcome {
     };
     let mut cov = Coverage::default();
     match selectors {
-        Selectors::None => return Outcome::pass(trail),
+        Selectors::None(_) => return Outcome::pass(trail),
         Selectors::Classic(list) => list.iter().for_each(|s| classic(s, &mut cov, sources)),
         Selectors::Advanced(list) => list.iter().for_each(|s| advanced(s, &mut cov, sources)),
     }

@@ -65,8 +65,13 @@ pub fn check_kind(trail: &Resource, sources: &SourceMap, kind: &DataKind) -> Out
     };
     let mut cov = Coverage::default();
     let none = format!("no event selector records {}", kind.events);
+    let mut at = None;
     let state = match selectors {
-        Selectors::None => "the trail has no event selectors, so it records management events only".to_string(),
+        Selectors::None(written) => {
+            let (span, state) = Selectors::none_blame(trail, written, sources);
+            at = Some(span);
+            state
+        }
         Selectors::Classic(list) => {
             list.iter().for_each(|s| classic(s, &mut cov, sources, kind));
             none
@@ -81,7 +86,7 @@ pub fn check_kind(trail: &Resource, sources: &SourceMap, kind: &DataKind) -> Out
     }
     let field = selectors.field();
     let fallback = Blame {
-        span: trail.field(field).map_or(trail.header, |l| l.span),
+        span: at.unwrap_or_else(|| trail.field(field).map_or(trail.header, |l| l.span)),
         state,
         attribute: field,
     };

@@ -10,7 +10,9 @@ use crate::source::{SourceMap, Span};
 
 /// The trail's selectors: advanced ones when it has any (AWS applies one kind or the other).
 pub enum Selectors<'a> {
-    None,
+    /// No selector; the list as written when it is written empty (a `dynamic` block over an
+    /// empty collection, `EventSelectors: []`).
+    None(Option<&'a Val>),
     Classic(&'a [Val]),
     Advanced(&'a [Val]),
 }
@@ -37,8 +39,38 @@ impl<'a> Selectors<'a> {
         } else if !classic.is_empty() {
             Selectors::Classic(classic)
         } else {
-            Selectors::None
+            let written = |name| trail.field(name).filter(|v| v.as_list().is_some());
+            Selectors::None(written("event_selectors").or_else(|| written("advanced_event_selectors")))
         })
+    }
+
+    /// Why there is no selector, for a finding about it: where the empty list is written and
+    /// what it is, or the resource header.
+    pub fn none_blame(trail: &Resource, written: Option<&Val>, sources: &SourceMap) -> (Span, String) {
+        const NONE: &str = "the trail has no event selectors, so it records management events only";
+        let Some(v) = written else {
+            return (trail.header, NONE.to_string());
+        };
+        let state = describe::state(Some(v), "", sources);
+        // A `dynamic` block over an empty collection (Terraform's only way to write no block).
+        let state = match state.strip_prefix("`for_each` is ") {
+            Some(rest) => {
+                let block = if trail.field("event_selectors").is_some_and(|l| std::ptr::eq(l, v)) {
+                    "event_selector"
+                } else {
+                    "advanced_event_selector"
+                };
+                let rest = rest
+                    .strip_suffix(", which is []")
+                    .map_or(rest.to_string(), |r| format!("{r}, which is empty"));
+                format!("the `for_each` of `dynamic \"{block}\"` is {rest}")
+            }
+            None => format!("`{}` is an empty list", v.source),
+        };
+        (
+            v.span,
+            format!("{state}, so the trail has no event selectors and records management events only"),
+        )
     }
 
     /// The model field of the list in use, for blame.
