@@ -172,6 +172,9 @@ pub struct TrailBuckets {
     /// with, in order: a pattern that starts with a literal `L` can name only the buckets whose
     /// key starts with `L`, besides the others whose lead is shorter than `L`.
     by_key: std::collections::BTreeMap<String, Vec<usize>>,
+    /// The buckets whose name starts with a symbol, by that symbol: only they can certainly
+    /// match a pattern that starts with the same symbol.
+    by_first_sym: std::collections::HashMap<crate::model::Sym, Vec<usize>>,
     /// The buckets whose name holds no unresolved value, by that name with its literal runs
     /// joined: a name is certainly the same as one of them only if it spells the same.
     by_text: std::collections::HashMap<Text, Vec<usize>>,
@@ -210,6 +213,9 @@ impl TrailBuckets {
                         _ => String::new(),
                     };
                     set.by_lead.entry(lead.clone()).or_default().push(i);
+                    if let Some(Part::Sym(first)) = b.name.0.first() {
+                        set.by_first_sym.entry(first.clone()).or_default().push(i);
+                    }
                     set.by_key.entry(lead).or_default().push(i);
                 }
             }
@@ -224,13 +230,21 @@ impl TrailBuckets {
     /// The buckets a bucket-name pattern from a policy may name, in order and each once: by
     /// lookup when the pattern is a literal without wildcards, by the literal text it starts
     /// with otherwise (every bucket when that is empty). The caller still compares each
-    /// candidate.
-    pub fn candidates<'p>(&self, patterns: impl IntoIterator<Item = &'p Text>) -> Vec<usize> {
+    /// candidate. With `certain`, only the buckets the pattern may certainly name: a pattern
+    /// that starts with a symbol certainly names only a bucket whose name starts with it (it
+    /// may name any other, for a caller that also needs those).
+    pub fn candidates<'p>(&self, patterns: impl IntoIterator<Item = &'p Text>, certain: bool) -> Vec<usize> {
         let mut out = Vec::new();
         for p in patterns {
             let (lead, whole) = pattern_lead(p);
             if lead.is_empty() && !whole {
-                return (0..self.list.len()).collect();
+                match p.0.first() {
+                    Some(Part::Sym(first)) if certain => {
+                        out.extend(self.by_first_sym.get(first).into_iter().flatten().copied());
+                        continue;
+                    }
+                    _ => return (0..self.list.len()).collect(),
+                }
             }
             if whole {
                 out.extend(self.by_name.get(lead).into_iter().flatten().copied());

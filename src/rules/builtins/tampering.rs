@@ -182,8 +182,10 @@ impl Query {
                         }
                         let named = candidates.get_or_insert_with(|| match bucket_names(st) {
                             None => (0..buckets.list.len()).collect(),
+                            // A bucket the statement can only maybe name matters only when
+                            // the statement holds an unresolved value (see `judge`).
                             Some(names) => buckets
-                                .candidates(&names)
+                                .candidates(&names, !st.unreadable && !statement_has_unknown(st))
                                 .into_iter()
                                 .filter(|&i| names.iter().any(|n| name_may_match(n, &buckets.list[i].name)))
                                 .collect(),
