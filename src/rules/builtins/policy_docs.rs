@@ -231,8 +231,9 @@ impl TrailBuckets {
     /// lookup when the pattern is a literal without wildcards, by the literal text it starts
     /// with otherwise (every bucket when that is empty). The caller still compares each
     /// candidate. With `certain`, only the buckets the pattern may certainly name: a pattern
-    /// that starts with a symbol certainly names only a bucket whose name starts with it (it
-    /// may name any other, for a caller that also needs those).
+    /// that starts with a symbol certainly names only a bucket whose name starts with it, and
+    /// one that starts with a literal only a bucket whose literal start is at least as long
+    /// (it may name the others, for a caller that also needs those).
     pub fn candidates<'p>(&self, patterns: impl IntoIterator<Item = &'p Text>, certain: bool) -> Vec<usize> {
         let mut out = Vec::new();
         for p in patterns {
@@ -257,6 +258,11 @@ impl TrailBuckets {
                 for (_, ids) in starting.take_while(|(k, _)| k.starts_with(lead)) {
                     out.extend(ids.iter().copied());
                 }
+            }
+            // A name whose literal start is shorter than the lead goes on with a symbol where
+            // the pattern goes on with a character: it may match, never certainly.
+            if certain {
+                continue;
             }
             let leads = lead.char_indices().map(|(i, _)| i).chain([lead.len()]);
             for end in leads {
@@ -350,4 +356,63 @@ fn compute_trail_buckets(cx: &Ctx<'_>) -> Vec<TrailBucket> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sym;
+    use crate::policy::Tri;
+
+    fn bucket(parts: Vec<Part>) -> TrailBucket {
+        TrailBucket {
+            name: Text(parts),
+            logs_prefix: Text::lit("AWSLogs/"),
+        }
+    }
+
+    /// The index narrows the buckets a pattern is compared with, and must never drop one that
+    /// the pattern may match (or, with `certain`, certainly matches).
+    #[test]
+    fn candidates_keep_every_bucket_a_pattern_can_name() {
+        let lit = |s: &str| Part::Lit(s.into());
+        let set = TrailBuckets::new(vec![
+            bucket(vec![lit("acme-logs")]),                      // 0
+            bucket(vec![lit("acme-"), Part::Sym(Sym::Account)]), // 1
+            bucket(vec![Part::Sym(Sym::Account), lit("-logs")]), // 2
+            bucket(vec![lit("other")]),                          // 3
+            bucket(vec![Part::Sym(Sym::Region), lit("-trail")]), // 4
+        ]);
+        let ask = |p: Vec<Part>, certain| set.candidates(&[Text(p)], certain);
+        // A literal: its own name, and (only when maybes count) the names that go on with a
+        // symbol after a shorter literal start.
+        assert_eq!(ask(vec![lit("acme-logs")], true), vec![0]);
+        assert_eq!(ask(vec![lit("acme-logs")], false), vec![0, 1, 2, 4]);
+        // A literal start with a wildcard: every name or lead that starts with it.
+        assert_eq!(ask(vec![lit("acme-*")], true), vec![0, 1]);
+        assert_eq!(ask(vec![lit("ot*")], true), vec![3]);
+        // A symbol first: the names that start with the same symbol, or all of them.
+        assert_eq!(ask(vec![Part::Sym(Sym::Account), lit("-logs")], true), vec![2]);
+        assert_eq!(ask(vec![Part::Sym(Sym::Account), lit("-logs")], false).len(), 5);
+        assert_eq!(ask(vec![lit("*")], true).len(), 5);
+        // Each candidate list holds every bucket the matcher says the pattern may name.
+        let patterns = [
+            vec![lit("acme-logs")],
+            vec![lit("acme-*")],
+            vec![lit("acme-"), Part::Sym(Sym::Account)],
+            vec![Part::Sym(Sym::Region), lit("-trail")],
+            vec![lit("a"), Part::Sym(Sym::Account), lit("-logs")],
+        ];
+        for p in patterns {
+            let t = Text(p);
+            for certain in [true, false] {
+                let got = set.candidates(std::slice::from_ref(&t), certain);
+                for (i, b) in set.list.iter().enumerate() {
+                    let m = crate::policy::matches(&t, &b.name, crate::policy::Mode::GLOB);
+                    let needed = if certain { m == Tri::Yes } else { m != Tri::No };
+                    assert!(!needed || got.contains(&i), "{t} {certain} misses {}", b.name);
+                }
+            }
+        }
+    }
 }
