@@ -11,6 +11,7 @@ pub(crate) mod predicate;
 pub(crate) mod registry;
 pub mod select;
 pub(crate) mod spec;
+pub(crate) mod unknown_attributes;
 pub(crate) mod whole_scan;
 
 pub use registry::{Registry, Rule, Target};
