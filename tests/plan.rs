@@ -60,7 +60,18 @@ fn hcl_tf_json_and_plan_give_the_same_verdicts_per_resource() {
     }
     let (h, j, p) = (verdicts(&hcl), verdicts(&json), verdicts(&plan));
     assert_eq!(h, j, "HCL and .tf.json differ");
-    assert_eq!(h, p, "HCL and the plan differ");
+    // CT901 reads names as written; a plan has none of its own (Terraform accepted them), so it
+    // is judged on the configuration only, where every block passes.
+    let mut written = h.clone();
+    written.retain(|(_, code, _), _| code != "CT901");
+    assert!(
+        h.iter()
+            .filter(|((_, code, _), _)| code == "CT901")
+            .all(|((_, _, v), _)| v == "Pass"),
+        "{h:#?}"
+    );
+    assert!(!p.keys().any(|(_, code, _)| code == "CT901"), "{p:#?}");
+    assert_eq!(written, p, "HCL and the plan differ");
     // Not an empty agreement: both trails are checked, with failures, unknowns and passes.
     for trail in ["aws_cloudtrail.main", "aws_cloudtrail.data_events"] {
         assert!(h.keys().any(|(r, _, _)| r == trail), "{trail} not checked: {h:#?}");

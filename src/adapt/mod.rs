@@ -7,6 +7,7 @@
 pub mod attributes;
 pub mod cloudformation;
 pub mod fields;
+pub mod names;
 pub mod plan;
 pub mod policy_json;
 pub mod terraform;
@@ -68,6 +69,7 @@ pub fn adapt_scope<'a>(
                 format: Format::Terraform,
                 origin,
                 region: root.region,
+                checked: root.checked,
             },
             root.resources,
             root.unread,
@@ -78,14 +80,14 @@ pub fn adapt_scope<'a>(
         return Some(plan::adapt(node, file, *id, scope));
     }
     input.files.iter().find_map(|(file, id, parsed)| {
-        let (format, resources) = match parsed {
+        let (format, (resources, checked)) = match parsed {
             Parsed::CloudFormation(node) => (
                 Format::CloudFormation,
                 cloudformation::adapt_template(node, src(file, *id), scope, &opts.cfn_parameters),
             ),
             Parsed::Policy(node) => (
                 Format::PolicyJson,
-                policy_json::adapt_document(node, &file.display, scope),
+                (policy_json::adapt_document(node, &file.display, scope), Vec::new()),
             ),
             _ => return None,
         };
@@ -94,6 +96,7 @@ pub fn adapt_scope<'a>(
                 format,
                 origin: file.display.clone(),
                 region: None,
+                checked,
             },
             resources,
             Vec::new(),
@@ -125,9 +128,19 @@ pub fn terraform_bodies<'a>(input: &ScopeFiles<'a>) -> Vec<Body<'a>> {
 /// a placeholder.
 pub fn assemble(results: Vec<Option<Adapted>>) -> Model {
     let mut model = Model::default();
+    let mut seen = std::collections::HashSet::new();
     for r in results {
         match r {
-            Some((scope, resources, unread, notes)) => {
+            Some((mut scope, resources, unread, notes)) => {
+                // A module called from two root modules is checked in each: keep its blocks once.
+                for block in std::mem::take(&mut scope.checked) {
+                    if seen.insert(block.header) {
+                        if let Some(owner) = block.owner.filter(|_| !block.unknown.is_empty()) {
+                            model.misspelt.entry(owner).or_default().push(model.checked.len());
+                        }
+                        model.checked.push(block);
+                    }
+                }
                 model.scopes.push(scope);
                 model.resources.extend(resources);
                 model.unread_modules.extend(unread);
@@ -141,6 +154,7 @@ pub fn assemble(results: Vec<Option<Adapted>>) -> Model {
                 format: Format::PolicyJson,
                 origin: String::new(),
                 region: None,
+                checked: Vec::new(),
             }),
         }
     }

@@ -10,6 +10,7 @@
 
 pub(crate) mod address;
 pub(crate) mod arn;
+pub mod checked;
 pub mod dump;
 pub(crate) mod policy;
 pub(crate) mod schema;
@@ -293,6 +294,9 @@ pub struct Scope {
     pub origin: String,
     /// The region the scope deploys to, when a provider block or parameter fixes it.
     pub region: Option<String>,
+    /// Its resource blocks of types whose names are known, checked against them (CT901);
+    /// [`crate::adapt::assemble`] moves them to [`Model::checked`].
+    pub checked: Vec<checked::CheckedBlock>,
 }
 
 #[derive(Debug, Default)]
@@ -309,6 +313,11 @@ pub struct Model {
     pub unread_modules: Vec<UnreadModule>,
     /// What the adapters say about the model itself (instance caps, unknown expansions).
     pub notes: Vec<String>,
+    /// Every resource block checked against its type's names, once (CT901), in scope order.
+    pub checked: Vec<checked::CheckedBlock>,
+    /// The blocks of `checked` with names their type does not have, by the header of the
+    /// resource they set the fields of.
+    pub misspelt: std::collections::HashMap<Span, Vec<usize>>,
 }
 
 /// A `module` block whose source ctlint could not read.
@@ -339,6 +348,15 @@ impl Model {
     /// The resources whose `edge` resolves to `target`.
     pub fn linked_from(&self, target: ResourceId, edge: Edge) -> &[ResourceId] {
         self.incoming.get(&(target, edge)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The names written in the blocks that set the fields of `r` that their types do not have.
+    pub fn unknown_attributes(&self, r: &Resource) -> impl Iterator<Item = &checked::UnknownAttribute> {
+        self.misspelt
+            .get(&r.header)
+            .into_iter()
+            .flatten()
+            .flat_map(|&i| &self.checked[i].unknown)
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (ResourceId, &Resource)> {

@@ -145,6 +145,7 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
         let (root, path) = match target {
             Target::Resources { root, path } => (root, path),
             Target::Scan => return super::whole_scan::evaluate(a, cx),
+            Target::Written => return super::unknown_attributes::evaluate(a, cx),
             Target::File => continue,
         };
         'roots: for (root_id, _) in cx.model.of_kind(*root) {
@@ -164,6 +165,16 @@ fn evaluate_rule(a: &Active<'_>, cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {
                     Link::Absent => {
                         tally.not_applicable += 1;
                         tally.not_applicable_by.unset += 1;
+                        let field = edge.field(from.kind);
+                        if let Some(why) = required(from, &[field]) {
+                            tally.notes.push(format!(
+                                "{} `{}` does not set `{}`: {why}; rules about its {} were not applied",
+                                from.kind.noun(),
+                                display_name(from),
+                                source_name(from, &[field]),
+                                edge.target().noun()
+                            ));
+                        }
                         continue 'roots;
                     }
                     Link::External(what) => {
@@ -552,7 +563,9 @@ fn finding(
 ) -> Finding {
     let resource = target.address.to_string();
     let file = &cx.sources.get(target.file()).display;
-    let (primary, related) = module_locations(target, primary, related, &mut message);
+    let (primary, mut related) = module_locations(target, primary, related, &mut message);
+    let mut help = help;
+    misspellings(cx, target, attribute, &mut related, &mut help);
     Finding {
         code: a.rule.code.clone(),
         name: a.rule.name.clone(),
@@ -569,6 +582,120 @@ fn finding(
         target: Some(target.header),
         cause: None,
     }
+}
+
+/// When the field a finding is about is unset (or defaulted) and a name written in the target's
+/// blocks is not valid (CT901) and most likely stands for it, say so: a related label at that
+/// name and a note in the help ("`KmsKeyId` at line 12 is not a property …").
+fn misspellings(cx: &Ctx<'_>, target: &Resource, attribute: &str, related: &mut Vec<Label>, help: &mut Option<String>) {
+    if cx.model.misspelt.is_empty() {
+        return;
+    }
+    let model_path: Vec<&str> = attribute.split(" via ").next().unwrap_or("").split('.').collect();
+    if !schema::path_exists(target.kind, &model_path) || !unset(&target.fields, &model_path) {
+        return;
+    }
+    let (within, exact) = format_path(target, &model_path);
+    let Some((name, within)) = within.split_last() else {
+        return;
+    };
+    for u in cx.model.unknown_attributes(target) {
+        let likely = if exact {
+            u.stands_for(within, name)
+        } else {
+            // Set through a split resource (`aws_s3_bucket_versioning`): its blocks are named
+            // otherwise, so only the name itself is compared.
+            !u.read_only && u.suggestion == Some(*name)
+        };
+        if !likely || u.beside || related.iter().any(|l| l.span == u.span) {
+            continue;
+        }
+        let meant = u.suggestion.unwrap_or(name);
+        related.push(Label::new(
+            u.span,
+            format!(
+                "`{}` is not {}: likely a misspelling of `{meant}` (CT901)",
+                u.name, u.what
+            ),
+        ));
+        let source = cx.sources.get(u.span.file);
+        let line = source.position(u.span.start).line;
+        let at = if u.span.file == target.file() {
+            format!("line {line}")
+        } else {
+            format!("{}:{line}", source.display)
+        };
+        let note = format!(
+            "`{}` at {at} is not {}: it likely stands for `{meant}` (CT901), so renaming it may be the fix",
+            u.name, u.what
+        );
+        *help = Some(match help.take() {
+            Some(h) => format!("{h}; {note}"),
+            None => note,
+        });
+    }
+}
+
+/// When the field at model path `path` is one the target's resource type requires (in its
+/// provider schema; below the top level, when the object holding it is written), what that
+/// means: "CloudFormation requires it, so the stack does not deploy".
+pub(crate) fn required(target: &Resource, path: &[&str]) -> Option<&'static str> {
+    let (names, exact) = format_path(target, path);
+    if !exact || names.len() != path.len() {
+        return None;
+    }
+    let mut block = crate::adapt::names::resource(target.format, &target.type_name)?;
+    let (last, within) = names.split_last()?;
+    let mut cur = &target.fields;
+    for (name, field) in within.iter().zip(path) {
+        cur = cur.get(field)?;
+        if cur.as_list().is_some() {
+            // A list of objects: required in each item, which rules reach through their own paths.
+            return None;
+        }
+        block = block.nested(name)?;
+    }
+    block.is_required(last).then_some(match target.format {
+        Format::Terraform => "the provider requires it, so `terraform validate` fails",
+        _ => "CloudFormation requires it, so the stack does not deploy",
+    })
+}
+
+/// Is the field at `path` unset or defaulted (in some item, below a list)?
+fn unset(fields: &Val, path: &[&str]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return false;
+    };
+    match fields.get(first) {
+        None => true,
+        Some(v) if v.origin != crate::model::Origin::Written => true,
+        Some(v) if rest.is_empty() => v.is_null(),
+        Some(v) => match v.as_list() {
+            Some(items) => items.iter().any(|i| unset(i, rest)),
+            None => unset(v, rest),
+        },
+    }
+}
+
+/// The names the target's format gives the fields of `path`, and whether each has one (fields
+/// that Terraform fills from split resources have none: their model names stand in).
+fn format_path(target: &Resource, path: &[&str]) -> (Vec<&'static str>, bool) {
+    let mut fields = schema::fields(target.kind);
+    let mut out = Vec::new();
+    let mut exact = true;
+    for seg in path {
+        let Some(f) = schema::field(fields, seg) else { break };
+        let name = match target.format {
+            Format::Terraform => f.tf,
+            _ => f.cfn,
+        };
+        exact &= !name.is_empty();
+        out.push(if name.is_empty() { f.name } else { name });
+        if let schema::Ty::Obj(sub) | schema::Ty::List(sub) = f.ty {
+            fields = sub;
+        }
+    }
+    (out, exact)
 }
 
 /// In a module instance: when the failing value came in through a module argument, the finding
@@ -612,6 +739,17 @@ fn run_check(c: &Check, target: &Resource, path: &Path, cx: &Ctx<'_>) -> Outcome
         None => Vec::new(),
     };
     if values.is_empty() {
+        let path: Vec<&str> = c.fields.iter().map(String::as_str).collect();
+        // A property the resource type requires fails whatever the rule accepts when it is unset:
+        // the code does not deploy (CT005 on a CloudFormation trail without `IsLogging`).
+        if let Some(why) = required(target, &path) {
+            return Outcome {
+                verdict: Verdict::Fail,
+                span: nearest_span(target, &c.fields),
+                state: format!("`{name}` is not set, and {why}"),
+                attribute,
+            };
+        }
         return Outcome {
             verdict: c.expect.on_absent(),
             span: nearest_span(target, &c.fields),

@@ -13,6 +13,7 @@ pub(crate) mod provenance;
 pub(crate) mod registry;
 pub mod select;
 pub(crate) mod spec;
+pub(crate) mod unknown_attributes;
 pub(crate) mod whole_scan;
 
 pub use registry::{Registry, Rule, Target};

@@ -26,6 +26,9 @@ pub enum Target {
     File,
     /// The whole scan, once: at least one trail passes every rule of `passes` (CT010).
     Scan,
+    /// Every resource block of a type the adapters read, as written (CT901: the names the
+    /// adapters found that its type does not have).
+    Written,
     /// Resources of `root`, followed along `path`.
     Resources { root: Kind, path: Vec<Edge> },
 }
@@ -33,7 +36,7 @@ pub enum Target {
 impl Target {
     pub fn kind(&self) -> Option<Kind> {
         match self {
-            Target::File | Target::Scan => None,
+            Target::File | Target::Scan | Target::Written => None,
             Target::Resources { root, path } => Some(path.last().map_or(*root, |e| e.target())),
         }
     }
@@ -42,6 +45,7 @@ impl Target {
         match s {
             "file" => return Ok(Target::File),
             "scan" => return Ok(Target::Scan),
+            "resource" => return Ok(Target::Written),
             _ => {}
         }
         let mut parts = s.split('.');
@@ -394,11 +398,11 @@ pub fn load_rule(file: &str, text: &str) -> Result<Rule, Diagnostic> {
             "`scan` rules take no checks: `passes` is their check".into(),
         ));
     }
-    let is_file = targets.contains(&Target::File) || is_scan;
+    let is_file = targets.contains(&Target::File) || targets.contains(&Target::Written) || is_scan;
     if is_file && (!spec.check.is_empty() || !spec.when.is_empty()) {
         return Err(at(
             Some(spec.target.span()),
-            "`file` rules are built in and take no checks".into(),
+            "`file` and `resource` rules are built in and take no checks".into(),
         ));
     }
     if !is_file && spec.check.is_empty() {

@@ -7,55 +7,89 @@
 //! `AWS::IAM::ManagedPolicy` fold into the bucket or roles they name.
 
 pub mod intrinsics;
+mod spelling;
+
+pub use spelling::RESOURCE_KEYS;
 
 use std::collections::HashMap;
 
 use intrinsics::Template;
 
 use super::fields::{coerce, coerce_object, fill_defaults, set};
+use crate::model::checked::CheckedBlock;
 use crate::model::schema::{self, Field, Ty};
 use crate::model::{Address, Format, Kind, Resource, ScopeId, V, Val};
 use crate::parse::Node;
 use crate::source::Span;
 use crate::source::Src;
 
+/// The CloudFormation resource types that become a model resource of their own, and their kinds.
+/// `AWS::IAM::Policy` is an inline policy (Terraform's `aws_iam_role_policy`): it folds into the
+/// roles it names and is not a policy of its own.
+pub const KINDS: [(&str, Kind); 11] = [
+    ("AWS::CloudTrail::Trail", Kind::Trail),
+    ("AWS::S3::Bucket", Kind::Bucket),
+    ("AWS::Logs::LogGroup", Kind::LogGroup),
+    ("AWS::KMS::Key", Kind::Key),
+    ("AWS::KMS::Alias", Kind::KeyAlias),
+    ("AWS::IAM::Role", Kind::Role),
+    ("AWS::IAM::ManagedPolicy", Kind::Policy),
+    ("AWS::Logs::MetricFilter", Kind::MetricFilter),
+    ("AWS::CloudWatch::Alarm", Kind::Alarm),
+    ("AWS::SNS::Topic", Kind::Topic),
+    ("AWS::SNS::Subscription", Kind::Subscription),
+];
+
+/// The types that fold into a model resource: a bucket policy into its bucket, an inline IAM
+/// policy into the roles it names.
+pub const FOLDED: [&str; 2] = ["AWS::S3::BucketPolicy", "AWS::IAM::Policy"];
+
 pub fn kind_of(type_name: &str) -> Option<Kind> {
-    Some(match type_name {
-        "AWS::CloudTrail::Trail" => Kind::Trail,
-        "AWS::S3::Bucket" => Kind::Bucket,
-        "AWS::Logs::LogGroup" => Kind::LogGroup,
-        "AWS::KMS::Key" => Kind::Key,
-        "AWS::KMS::Alias" => Kind::KeyAlias,
-        "AWS::IAM::Role" => Kind::Role,
-        // `AWS::IAM::Policy` is an inline policy (Terraform's `aws_iam_role_policy`): it folds
-        // into the roles it names and is not a policy of its own.
-        "AWS::IAM::ManagedPolicy" => Kind::Policy,
-        "AWS::Logs::MetricFilter" => Kind::MetricFilter,
-        "AWS::CloudWatch::Alarm" => Kind::Alarm,
-        "AWS::SNS::Topic" => Kind::Topic,
-        "AWS::SNS::Subscription" => Kind::Subscription,
-        _ => return None,
-    })
+    KINDS.iter().find(|(t, _)| *t == type_name).map(|(_, k)| *k)
 }
 
-pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap<String, String>) -> Vec<Resource> {
+/// The model resources of a template, and its resources checked against their types' names
+/// (CT901).
+pub fn adapt_template(
+    root: &Node,
+    src: Src<'_>,
+    scope: ScopeId,
+    given: &HashMap<String, String>,
+) -> (Vec<Resource>, Vec<CheckedBlock>) {
     let t = Template::new(root, src, scope, given);
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut out = Vec::new();
     let mut folds = Vec::new();
+    let mut checked = Vec::new();
+    let mut checked_at = HashMap::new();
+    // A macro rewrites the template before CloudFormation reads it (a `Count` resource attribute,
+    // properties of its own): what it is given cannot be judged by the resource types' names.
+    let macros = spelling::has_macro(root);
     for (key, node) in resources {
         let Some(ty) = node.get("Type").and_then(Node::as_str) else {
             continue;
         };
+        // Checked as written, whatever its `Condition`: the names are wrong in every deployment.
+        if let Some(unknown) = spelling::check(node, ty).filter(|_| !macros) {
+            checked_at.insert(key.span, checked.len());
+            checked.push(CheckedBlock {
+                format: Format::CloudFormation,
+                type_name: ty.to_string(),
+                address: key.name.clone(),
+                header: key.span,
+                owner: kind_of(ty).map(|_| key.span),
+                unknown,
+            });
+        }
         if let Some(cond) = node.get("Condition").and_then(Node::as_str)
             && t.condition(cond, node).as_bool() == Some(false)
         {
             continue;
         }
         let props = node.get("Properties");
-        if ty == "AWS::S3::BucketPolicy" || ty == "AWS::IAM::Policy" {
+        if FOLDED.contains(&ty) {
             folds.push((ty, key.name.as_str(), key.span, props));
             continue;
         }
@@ -91,6 +125,7 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
                 if let Some(i) = find(&out, &t.eval(bucket), Kind::Bucket) {
                     let v = coerce(t.eval(doc), &Ty::Policy, "PolicyDocument");
                     out[i].fields.insert("policy", v);
+                    set_owner(&mut checked, &checked_at, header, out[i].header);
                 }
             }
             "AWS::IAM::ManagedPolicy" => {
@@ -120,13 +155,22 @@ pub fn adapt_template(root: &Node, src: Src<'_>, scope: ScopeId, given: &HashMap
                 for role in roles {
                     if let Some(i) = find(&out, role, Kind::Role) {
                         push_policy(&mut out[i], name.clone().unwrap_or_default(), document.clone(), header);
+                        set_owner(&mut checked, &checked_at, header, out[i].header);
                     }
                 }
             }
         }
     }
     crate::adapt::attach_managed_policies(&mut out);
-    out
+    (out, checked)
+}
+
+/// The checked resource at `header` (`at` indexes them by header) sets the fields of the
+/// resource at `owner`; the first one is kept.
+fn set_owner(checked: &mut [CheckedBlock], at: &HashMap<Span, usize>, header: Span, owner: Span) {
+    if let Some(c) = at.get(&header).map(|&i| &mut checked[i]) {
+        c.owner.get_or_insert(owner);
+    }
 }
 
 /// The resource of `kind` a value names: `!Ref`/`!GetAtt` of its logical ID, or its literal

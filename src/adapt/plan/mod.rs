@@ -64,6 +64,7 @@ pub fn adapt(plan: &Node, file: &SourceFile, id: FileId, scope: ScopeId) -> Adap
             format: Format::Terraform,
             origin: file.display.clone(),
             region,
+            checked: Vec::new(),
         },
         out,
         Vec::new(),

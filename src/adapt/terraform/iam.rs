@@ -58,37 +58,40 @@ pub(super) fn inline_policies(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
     }
 }
 
-pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
-    let Some(role_attr) = b.body.attr("role") else { return };
+/// Fold an inline role policy or a role policy attachment into its role; the role's index when
+/// it is in the module.
+pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) -> Option<usize> {
+    let role_attr = b.body.attr("role")?;
     let role_val = ctx.eval(role_attr.expr);
     if b.labels[0] == "aws_iam_role_policy_attachment" {
-        attach(ctx, b, &role_val, out);
-        return;
+        return attach(ctx, b, &role_val, out);
     }
-    let Some(i) = find_target(out, &role_val, Kind::Role) else {
-        return;
-    };
-    let Some(p) = b.body.attr("policy") else { return };
-    let name = b.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
-    let item = policy_item(name, policy_attr(ctx, &p), b.header);
-    push_policy(&mut out[i], item);
+    let i = find_target(out, &role_val, Kind::Role)?;
+    if let Some(p) = b.body.attr("policy") {
+        let name = b.body.attr("name").map_or_else(Val::default, |a| ctx.eval(a.expr));
+        let item = policy_item(name, policy_attr(ctx, &p), b.header);
+        push_policy(&mut out[i], item);
+    }
+    Some(i)
 }
 
-/// `aws_iam_policy_attachment` (the exclusive attachment): every role of `roles` gets the policy.
-pub(super) fn fold_policy_attachment(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
-    let Some(roles) = b.body.attr("roles") else { return };
+/// `aws_iam_policy_attachment` (the exclusive attachment): every role of `roles` gets the policy;
+/// the first role's index.
+pub(super) fn fold_policy_attachment(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) -> Option<usize> {
+    let roles = b.body.attr("roles")?;
     let roles = ctx.eval(roles.expr);
+    let mut first = None;
     for role in roles.as_list().unwrap_or(&[]) {
-        attach(ctx, b, role, out);
+        let i = attach(ctx, b, role, out);
+        first = first.or(i);
     }
+    first
 }
 
 /// `aws_iam_role_policy_attachment`: the role lists the policy ARN, and a policy defined in the
 /// module lists the role in `roles` (as an `AWS::IAM::ManagedPolicy` lists its `Roles`).
-fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource]) {
-    let Some(arn_attr) = b.body.attr("policy_arn") else {
-        return;
-    };
+fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource]) -> Option<usize> {
+    let arn_attr = b.body.attr("policy_arn")?;
     let arn = ctx.eval(arn_attr.expr);
     if let Some(p) = arn.text().and_then(|t| {
         t.attr_refs().find_map(|a| {
@@ -111,7 +114,7 @@ fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource]) {
             }
         }
     }
-    if let Some(i) = find_target(out, role, Kind::Role) {
-        crate::adapt::add_managed_policy_arn(&mut out[i], arn.with_source("policy_arn"), "policy_arn");
-    }
+    let i = find_target(out, role, Kind::Role)?;
+    crate::adapt::add_managed_policy_arn(&mut out[i], arn.with_source("policy_arn"), "policy_arn");
+    Some(i)
 }

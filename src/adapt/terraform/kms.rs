@@ -14,13 +14,14 @@ pub(super) fn default_policy(r: &mut Resource) {
     }
 }
 
-pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
-    let (Some(key_attr), Some(p)) = (b.body.attr("key_id"), b.body.attr("policy")) else {
-        return;
-    };
-    if let Some(i) = find_target(out, &ctx.eval(key_attr.expr), Kind::Key) {
+/// Replace its key's policy; the key's index when it is in the module.
+pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) -> Option<usize> {
+    let key_attr = b.body.attr("key_id")?;
+    let i = find_target(out, &ctx.eval(key_attr.expr), Kind::Key)?;
+    if let Some(p) = b.body.attr("policy") {
         out[i]
             .fields
             .insert("policy", policy_attr(ctx, &p).with_source("policy"));
     }
+    Some(i)
 }

@@ -18,6 +18,7 @@ mod kms;
 pub mod policy_document;
 mod providers;
 mod s3;
+mod spelling;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -31,27 +32,48 @@ use hcl_edit::expr::Expression;
 
 use super::fields::{coerce, coerce_object, fill_defaults, set};
 use crate::model::address::InstanceKey;
+use crate::model::checked::CheckedBlock;
 use crate::model::schema::{self, Field, Ty};
 use crate::model::{Address, Format, Instance, Kind, Part, Resource, ScopeId, UnreadModule, V, Val};
 use crate::parse::{self, Node};
 use crate::source::Span;
 
+/// The Terraform resource types that become a model resource of their own, and their kinds.
+pub const KINDS: [(&str, Kind); 11] = [
+    ("aws_cloudtrail", Kind::Trail),
+    ("aws_s3_bucket", Kind::Bucket),
+    ("aws_cloudwatch_log_group", Kind::LogGroup),
+    ("aws_kms_key", Kind::Key),
+    ("aws_kms_alias", Kind::KeyAlias),
+    ("aws_iam_role", Kind::Role),
+    ("aws_iam_policy", Kind::Policy),
+    ("aws_cloudwatch_log_metric_filter", Kind::MetricFilter),
+    ("aws_cloudwatch_metric_alarm", Kind::Alarm),
+    ("aws_sns_topic", Kind::Topic),
+    ("aws_sns_topic_subscription", Kind::Subscription),
+];
+
+/// The Terraform resource types that fold into a model resource: the split S3 resources of
+/// provider 4+ into their bucket ([`s3::fold_split`]), `aws_kms_key_policy` into its key, the
+/// role policies and attachments into their roles.
+pub const FOLDED: [&str; 12] = [
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_logging",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_policy",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_object_lock_configuration",
+    "aws_kms_key_policy",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
 /// The model kind of a Terraform resource type that becomes a resource of its own.
 pub fn kind_of(type_name: &str) -> Option<Kind> {
-    Some(match type_name {
-        "aws_cloudtrail" => Kind::Trail,
-        "aws_s3_bucket" => Kind::Bucket,
-        "aws_cloudwatch_log_group" => Kind::LogGroup,
-        "aws_kms_key" => Kind::Key,
-        "aws_kms_alias" => Kind::KeyAlias,
-        "aws_iam_role" => Kind::Role,
-        "aws_iam_policy" => Kind::Policy,
-        "aws_cloudwatch_log_metric_filter" => Kind::MetricFilter,
-        "aws_cloudwatch_metric_alarm" => Kind::Alarm,
-        "aws_sns_topic" => Kind::Topic,
-        "aws_sns_topic_subscription" => Kind::Subscription,
-        _ => return None,
-    })
+    KINDS.iter().find(|(t, _)| *t == type_name).map(|(_, k)| *k)
 }
 
 /// Values given from outside the module: `--var`, tfvars files.
@@ -130,6 +152,10 @@ pub struct Tree<'a> {
     pub budget: Cell<usize>,
     /// What the run should say about the expansion (caps, unknown collections), in order.
     pub notes: RefCell<Vec<String>>,
+    /// The resource blocks checked for names their type does not have (CT901), in order, each
+    /// once; and their headers.
+    pub checked: RefCell<Vec<CheckedBlock>>,
+    pub checked_headers: RefCell<std::collections::HashSet<Span>>,
 }
 
 impl Tree<'_> {
@@ -179,6 +205,9 @@ pub struct RootModule {
     pub unread: Vec<UnreadModule>,
     /// Caps reached and collections not known while expanding instances.
     pub notes: Vec<String>,
+    /// Its resource blocks and those of the modules it instantiates, checked against their
+    /// types' names (CT901).
+    pub checked: Vec<CheckedBlock>,
 }
 
 /// Build the model resources of one root module and its module instances (read from `dir`,
@@ -197,6 +226,8 @@ pub fn adapt_module<'a>(
         unread: RefCell::new(Vec::new()),
         budget: Cell::new(MAX_INSTANCES),
         notes: RefCell::new(Vec::new()),
+        checked: RefCell::new(Vec::new()),
+        checked_headers: RefCell::new(std::collections::HashSet::new()),
     });
     let mut ctx = build_ctx(bodies, scope, dir, &|name| vars.get(name).cloned().map(|v| (v, None)));
     ctx.tree = Some(tree.clone());
@@ -217,6 +248,7 @@ pub fn adapt_module<'a>(
         region,
         unread,
         notes: tree.notes.take(),
+        checked: tree.checked.take(),
     }
 }
 
@@ -514,20 +546,54 @@ pub(crate) fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
         }
     }
     // Split resources fold into what they configure, once every resource exists.
+    let mut owners: Vec<(Span, Span)> = Vec::new();
     for b in resources {
         let ty = b.labels[0];
-        if ty.starts_with("aws_s3_bucket_") {
-            s3::fold_split(ctx, b, &mut out);
-        } else if ty == "aws_kms_key_policy" {
-            kms::fold_key_policy(ctx, b, &mut out);
-        } else if ty == "aws_iam_role_policy" || ty == "aws_iam_role_policy_attachment" {
-            iam::fold_role_policy(ctx, b, &mut out);
-        } else if ty == "aws_iam_policy_attachment" {
-            iam::fold_policy_attachment(ctx, b, &mut out);
+        let owner = match ty {
+            "aws_kms_key_policy" => kms::fold_key_policy(ctx, b, &mut out),
+            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => iam::fold_role_policy(ctx, b, &mut out),
+            "aws_iam_policy_attachment" => iam::fold_policy_attachment(ctx, b, &mut out),
+            // The rest of the list: the split S3 resources.
+            _ if FOLDED.contains(&ty) => s3::fold_split(ctx, b, &mut out),
+            _ => None,
+        };
+        if let Some(i) = owner {
+            owners.push((b.header, out[i].header));
         }
     }
     super::attach_managed_policies(&mut out);
+    if let Some(tree) = &ctx.tree {
+        check_names(ctx, tree, &owners);
+    }
     out
+}
+
+/// CT901: the names of each resource block of the instance that its type does not have, once
+/// per block for the whole root module (a module's blocks are the same in all its instances).
+/// `owners` maps the header of each folded split resource to that of the resource it folded into.
+fn check_names(ctx: &Ctx<'_>, tree: &Tree<'_>, owners: &[(Span, Span)]) {
+    for b in &ctx.resource_blocks {
+        let (ty, name) = (b.labels[0], b.labels[1]);
+        if !tree.checked_headers.borrow_mut().insert(b.header) {
+            continue;
+        }
+        let Some(unknown) = spelling::check(b, ty) else {
+            continue;
+        };
+        let owner = if kind_of(ty).is_some() {
+            Some(b.header)
+        } else {
+            owners.iter().find(|(h, _)| *h == b.header).map(|(_, o)| *o)
+        };
+        tree.checked.borrow_mut().push(CheckedBlock {
+            format: Format::Terraform,
+            type_name: ty.to_string(),
+            address: format!("{}{ty}.{name}", ctx.prefix()),
+            header: b.header,
+            owner,
+            unknown,
+        });
+    }
 }
 
 type Binding = (String, Val);

@@ -120,15 +120,13 @@ pub(super) fn legacy_blocks(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
     }
 }
 
-/// Fold one split resource into its bucket.
-pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+/// Fold one split resource into its bucket; the bucket's index when it is in the module.
+pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) -> Option<usize> {
     let ty = b.labels[0];
     let body = &b.body;
-    let Some(bucket_attr) = body.attr("bucket") else { return };
+    let bucket_attr = body.attr("bucket")?;
     let target = ctx.eval(bucket_attr.expr);
-    let Some(i) = super::iam::find_target(out, &target, Kind::Bucket) else {
-        return;
-    };
+    let i = super::iam::find_target(out, &target, Kind::Bucket)?;
     let header = b.header;
     let fields = &mut out[i].fields;
     match ty {
@@ -197,6 +195,7 @@ pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
         }
         _ => {}
     }
+    Some(i)
 }
 
 fn logging(ctx: &Ctx<'_>, body: &Body<'_>, header: Span, source: &'static str) -> Val {
