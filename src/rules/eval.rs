@@ -94,6 +94,8 @@ pub struct Memo {
     pub trail_buckets: std::sync::OnceLock<super::builtins::TrailBuckets>,
     /// Where the documents of the scan's managed policies are (`aws_iam_policy`, …).
     pub managed_policies: std::sync::OnceLock<HashSet<crate::source::Span>>,
+    /// CT207's lookups of metric filters, alarms and subscriptions across the scan.
+    pub cis: std::sync::OnceLock<super::builtins::cis_alarms::Index>,
 }
 
 pub fn evaluate(rules: &[Active<'_>], cx: &Ctx<'_>) -> (Vec<Finding>, Tally) {

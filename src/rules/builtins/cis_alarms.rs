@@ -126,6 +126,50 @@ impl<'a> Filter<'a> {
 
 /// One part per CIS control, after one per metric filter of the log group whose pattern does
 /// not parse.
+/// What CT207 asks of the whole scan for every log group and filter, found in one pass: asking
+/// it of every resource each time makes the rule quadratic in the size of the scan.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Metric filters by the module or template that defines them.
+    filters_by_scope: std::collections::HashMap<crate::model::ScopeId, Vec<ResourceId>>,
+    /// Metric filters whose log group cannot be told.
+    filters_unknown_group: Vec<ResourceId>,
+    /// Alarms with a metric-filter link that cannot be resolved.
+    alarms_unknown_metric: Vec<ResourceId>,
+    /// Subscriptions whose topic cannot be resolved.
+    subscriptions_unknown_topic: Vec<ResourceId>,
+}
+
+fn index<'c>(cx: &'c Ctx<'_>) -> &'c Index {
+    cx.memo.cis.get_or_init(|| {
+        let mut ix = Index::default();
+        let unknown = |l: Option<&crate::model::LinkInfo>| matches!(l.map(|l| &l.link), Some(Link::Unknown(_)));
+        for (id, r) in cx.model.resources.iter().enumerate() {
+            match r.kind {
+                Kind::MetricFilter => {
+                    ix.filters_by_scope.entry(r.scope).or_default().push(id);
+                    if unknown(cx.model.link(id, Edge::LogGroup)) {
+                        ix.filters_unknown_group.push(id);
+                    }
+                }
+                Kind::Alarm
+                    if cx
+                        .model
+                        .links_of(id, Edge::MetricFilter)
+                        .any(|l| matches!(l.link, Link::Unknown(_))) =>
+                {
+                    ix.alarms_unknown_metric.push(id);
+                }
+                Kind::Subscription if unknown(cx.model.link(id, Edge::Topic)) => {
+                    ix.subscriptions_unknown_topic.push(id);
+                }
+                _ => {}
+            }
+        }
+        ix
+    })
+}
+
 pub fn parts(log_group: &Resource, id: ResourceId, cx: &Ctx<'_>) -> Vec<Part> {
     let on_group: Vec<Filter<'_>> = cx
         .model
@@ -154,19 +198,19 @@ pub fn parts(log_group: &Resource, id: ResourceId, cx: &Ctx<'_>) -> Vec<Part> {
     // The other filters worth naming: those of the same module or template (a filter meant for
     // this log group but pointed at another), and any whose log group cannot be told. Filters of
     // other stacks are not read: they would make every log group's finding list the whole scan.
-    let elsewhere: Vec<Filter<'_>> = cx
-        .model
-        .of_kind(Kind::MetricFilter)
-        .filter(|(f, r)| {
-            !on_group.iter().any(|g| g.id == *f)
-                && (r.scope == log_group.scope
-                    || matches!(
-                        cx.model.link(*f, Edge::LogGroup).map(|l| &l.link),
-                        Some(Link::Unknown(_))
-                    ))
-        })
-        .map(|(f, _)| Filter::read(f, cx))
+    let ix = index(cx);
+    let mut ids: Vec<ResourceId> = ix
+        .filters_by_scope
+        .get(&log_group.scope)
+        .into_iter()
+        .flatten()
+        .chain(&ix.filters_unknown_group)
+        .copied()
+        .filter(|f| !on_group.iter().any(|g| g.id == *f))
         .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let elsewhere: Vec<Filter<'_>> = ids.into_iter().map(|f| Filter::read(f, cx)).collect();
     for c in CONTROLS {
         let step = control(c, log_group, &on_group, &elsewhere, cx);
         let attribute = format!("control {}", c.id);
@@ -335,7 +379,8 @@ fn alarm(f: &Filter<'_>, cx: &Ctx<'_>) -> Step {
         }
     }
     // An alarm whose metric is not known may watch this one.
-    for (a, r) in cx.model.of_kind(Kind::Alarm) {
+    for &a in &index(cx).alarms_unknown_metric {
+        let r = &cx.model.resources[a];
         if let Some(l) = cx
             .model
             .links_of(a, Edge::MetricFilter)
@@ -481,7 +526,8 @@ fn subscribers(topic: ResourceId, action: Span, alarm: &str, cx: &Ctx<'_>) -> St
     if subscribed {
         return Step::Pass;
     }
-    for (s, sub) in cx.model.of_kind(Kind::Subscription) {
+    for &s in &index(cx).subscriptions_unknown_topic {
+        let sub = &cx.model.resources[s];
         if let Some(l) = cx.model.link(s, Edge::Topic)
             && let Link::Unknown(u) = &l.link
         {

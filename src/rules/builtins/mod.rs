@@ -4,7 +4,7 @@
 
 mod action_resource;
 mod bucket_not_public;
-mod cis_alarms;
+pub mod cis_alarms;
 mod duplicate_trails;
 mod insights;
 mod lambda_data_events;
