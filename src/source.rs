@@ -101,11 +101,16 @@ impl SourceFile {
         }
         let lc = self.index.line_col(TextSize::from(offset as u32));
         let line_start = offset - lc.col as usize;
-        let column = self.text[line_start..offset].chars().count() as u32 + 1;
-        let column_utf16 = self
+        let mut column = self.text[line_start..offset].chars().count() as u32 + 1;
+        let mut column_utf16 = self
             .index
             .to_wide(WideEncoding::Utf16, lc)
             .map_or(column, |w| w.col + 1);
+        // A byte order mark is not a column in any format, as editors do not show it.
+        if line_start == 0 && offset > 0 && self.text.starts_with('\u{feff}') {
+            column -= 1;
+            column_utf16 -= 1;
+        }
         Position {
             line: lc.line + 1,
             column,
@@ -242,6 +247,16 @@ mod tests {
         let x = f.text.find('x').unwrap() as u32;
         let p = f.position(x);
         assert_eq!((p.line, p.column, p.column_utf16), (2, 3, 4));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let f = file("\u{feff}ab\nc");
+        let p = f.position(4);
+        assert_eq!((p.line, p.column, p.column_utf16), (1, 2, 2));
+        assert_eq!(f.position(0).column, 1);
+        assert_eq!(f.position(3).column, 1);
+        assert_eq!(f.position(6).column, 1);
     }
 
     #[test]

@@ -220,3 +220,142 @@ fn symlinks_that_are_not_followed_are_named_in_the_summary() {
         "{notes:?}"
     );
 }
+
+/// Broken HCL nested deep enough for hcl-edit to take days (2^40 re-reads; 12 levels around a
+/// 100 kB unterminated string, hours) is refused by a bound on the text alone, so the run ends
+/// at once and every run prints the same bytes.
+#[test]
+fn deeply_broken_hcl_is_refused_at_its_break_the_same_way_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("locals {{\n  x = {}#\n", "a+b+(".repeat(40));
+    let tail = format!("locals {{\n  y = {}\"{}\n", "a+b+(".repeat(12), "x".repeat(100_000));
+    let template = format!("locals {{\n  t = \"${{{}\"\n}}\n", "a+b+\"${".repeat(40));
+    std::fs::write(dir.path().join("deep.tf"), &deep).unwrap();
+    std::fs::write(dir.path().join("tail.tf"), &tail).unwrap();
+    std::fs::write(dir.path().join("template.tf"), &template).unwrap();
+    std::fs::write(dir.path().join("shallow.tf"), "locals {\n  z = (1\n").unwrap();
+    std::fs::write(
+        dir.path().join("valid.tf"),
+        format!(
+            "{}locals {{\n  v = {}1{}\n}}\n",
+            BAD_TRAIL,
+            "a+b+(".repeat(40),
+            ")".repeat(40)
+        ),
+    )
+    .unwrap();
+    let args = ["check", ".", "--select", "CT001", "--format", "compact"];
+    let first = ctlint_in(dir.path(), &args);
+    let second = ctlint_in(dir.path(), &args);
+    assert_eq!(first.stdout, second.stdout, "same input, same bytes");
+    assert_eq!(first.status.code(), Some(2));
+    let out = String::from_utf8_lossy(&first.stdout);
+    let line = |file: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{file}:")))
+            .unwrap_or_else(|| panic!("no finding for {file}:\n{out}"))
+            .to_string()
+    };
+    // At the innermost unclosed bracket: line 2, after `  x = ` and 39 whole `a+b+(`; the
+    // `locals` block is one of the levels.
+    let column = 7 + 39 * 5 + 4;
+    assert!(
+        line("deep.tf").starts_with(&format!(
+            "deep.tf:2:{column}: high CT000 parse-error: `deep.tf` cannot be read: `(` is never closed, 41 levels deep: a syntax error nested this deep is not parsed"
+        )),
+        "{out}"
+    );
+    assert!(
+        line("tail.tf").contains(":2:67: high CT000")
+            && line("tail.tf").contains("the string is never closed, 13 levels deep"),
+        "{out}"
+    );
+    assert!(line("template.tf").contains("levels deep"), "{out}");
+    // Shallow breaks keep the parser's own message; deep valid nesting parses and is linted.
+    assert!(line("shallow.tf").ends_with("cannot be read: expected `)`"), "{out}");
+    assert!(line("valid.tf").contains("CT001"), "{out}");
+    // Every format says the same.
+    for format in ["json", "sarif", "human", "junit"] {
+        let args = ["check", ".", "--select", "CT001", "--format", format];
+        let a = ctlint_in(dir.path(), &args);
+        let b = ctlint_in(dir.path(), &args);
+        assert_eq!(a.stdout, b.stdout, "{format}");
+        assert!(
+            String::from_utf8_lossy(&a.stdout).contains("41 levels deep"),
+            "{format}"
+        );
+    }
+}
+
+/// One finding after non-ASCII text, one on line 1 of a file that starts with a byte order
+/// mark: human, compact, JSON, GitHub and JUnit count characters (the BOM is not one), SARIF
+/// UTF-16 code units (docs/output-formats.md#positions).
+#[test]
+fn columns_agree_across_formats_after_non_ascii_text_and_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    // `😀` is one character and two UTF-16 units; `é` one of each.
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  /* é😀 */ is_multi_region_trail = false\n  s3_bucket_name = \"b\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t.json"),
+        "\u{feff}{\"Resources\": {\"Trail\": {\"Type\": \"AWS::CloudTrail::Trail\", \"Properties\": {\"IsLogging\": true, \"S3BucketName\": \"b\", \"IsMultiRegionTrail\": false}}}}\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let o = ctlint_in(dir.path(), &["check", ".", "--select", "CT001", "--format", format]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // (line, character column, UTF-16 column) of each finding, by file: at the value `false`.
+    let at_false = |line: &str| {
+        let before = &line[..line.find("false").unwrap()];
+        (before.chars().count() + 1, before.encode_utf16().count() + 1)
+    };
+    let (tf_col, tf_utf16) = at_false("  /* é😀 */ is_multi_region_trail = false");
+    assert_eq!((tf_col, tf_utf16), (36, 37));
+    let (json_col, _) = at_false(
+        "{\"Resources\": {\"Trail\": {\"Type\": \"AWS::CloudTrail::Trail\", \"Properties\": {\"IsLogging\": true, \"S3BucketName\": \"b\", \"IsMultiRegionTrail\": false}}}}",
+    );
+    let expected = [("main.tf", (3, tf_col, tf_utf16)), ("t.json", (1, json_col, json_col))];
+
+    let compact = run("compact");
+    let human = run("human");
+    let github = run("github");
+    let junit = run("junit");
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    for (file, (line, col, utf16)) in expected {
+        assert!(compact.contains(&format!("{file}:{line}:{col}: ")), "{file}\n{compact}");
+        assert!(human.contains(&format!("[{file}:{line}:{col}]")), "{file}\n{human}");
+        assert!(
+            github.contains(&format!("file={file},line={line},endLine={line},col={col},")),
+            "{file}\n{github}"
+        );
+        assert!(junit.contains(&format!("{file}:{line}:{col}: ")), "{file}\n{junit}");
+        let finding = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["location"]["file"] == file)
+            .unwrap();
+        assert_eq!(finding["location"]["line"], line, "{file}");
+        assert_eq!(finding["location"]["column"], col, "{file}");
+        let result = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == file)
+            .unwrap();
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], line, "{file}");
+        assert_eq!(region["startColumn"], utf16, "{file}");
+    }
+}

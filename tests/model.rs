@@ -580,10 +580,10 @@ fn templatefile_renders_policies() {
     assert_same_model("an inline policy", &dumps[0], "a templatefile", &dumps[1]);
     assert_same_model("an inline policy", &dumps[0], "a jsonencode templatefile", &dumps[2]);
 
-    // Variables that are not known, and templates nested too deeply, stay unknown.
+    // Variables that are not known, and templates broken too deep to parse, stay unknown.
     let d = dir.path().join("unknown");
     std::fs::create_dir(&d).unwrap();
-    std::fs::write(d.join("deep.tpl"), format!("{}x{}", "[".repeat(40), "]".repeat(40))).unwrap();
+    std::fs::write(d.join("deep.tpl"), format!("[${{{}#", "a+b+(".repeat(40))).unwrap();
     std::fs::write(
         d.join("main.tf"),
         format!(
@@ -594,7 +594,7 @@ fn templatefile_renders_policies() {
     )
     .unwrap();
     let text = pretty(&dump(d.to_str().unwrap()));
-    assert!(text.contains("nests brackets too deeply"), "{text}");
+    assert!(text.contains("a syntax error nested too deep"), "{text}");
     assert!(text.contains("its variables depend on `var.v`"), "{text}");
 }
 

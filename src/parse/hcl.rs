@@ -1,63 +1,43 @@
 //! HCL (Terraform native syntax) through `hcl-edit`, which keeps byte spans on every attribute,
 //! block and expression. Its nesting caps (64 blocks, 128 operators) protect the stack.
 //!
-//! One input shape makes hcl-edit 0.10 take exponential time: an operand missing inside brackets
-//! nested after binary operators (`x = a+b+(a+b+(… #`), found by fuzzing. Every level doubles the
-//! work, so 24 levels take seconds and 30 take minutes. Files whose brackets nest deeper than
-//! [`SAFE_DEPTH`] are therefore parsed on a separate thread under a deadline; a parse that misses
-//! it is reported as a CT000 at the deepest bracket instead of hanging the run.
-
-use std::sync::mpsc;
-use std::time::Duration;
+//! One input shape makes hcl-edit 0.10 take exponential time: a syntax error it can back out of
+//! (the end of the input, an unterminated string) inside brackets nested after binary operators
+//! (`x = a+b+(a+b+(… #`), found by fuzzing. Every level doubles the work, so 24 levels take
+//! seconds and 30 take minutes. Before parsing, [`hcl_cost`](super::hcl_cost) finds where the
+//! bracket structure breaks and estimates that cost; text over the budget is a CT000 at the
+//! break instead of a parse. The bound depends on the text alone: the same input gives the same
+//! result on any machine, under any load.
 
 use hcl_edit::structure::Body;
 
 use super::ParseError;
+use super::hcl_cost::{self, Break, Start};
 use crate::source::{FileId, Span};
 
-/// Bracket nesting that parses in milliseconds even in the worst case (2^16 steps).
-const SAFE_DEPTH: usize = 16;
-
-/// How long a deeply nested file may take to parse.
-const DEADLINE: Duration = Duration::from_secs(5);
-
 pub fn parse(text: &str, file: FileId) -> Result<Body, ParseError> {
-    let (depth, deepest) = bracket_depth(text);
-    if depth <= SAFE_DEPTH {
-        return parse_now(text, file);
+    if let Err(b) = hcl_cost::check(text, Start::Body) {
+        return Err(ParseError::new(refusal(&b), Span::new(file, b.offset, b.offset)));
     }
-    let owned = text.to_string();
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("hcl-parse".into())
-        .stack_size(8 << 20)
-        .spawn(move || {
-            let _ = tx.send(parse_now(&owned, file));
-        });
-    if spawned.is_err() {
-        return parse_now(text, file);
-    }
-    match rx.recv_timeout(DEADLINE) {
-        Ok(result) => result,
-        // The thread is left to finish on its own; the process does not wait for it.
-        Err(_) => Err(ParseError::new(
-            format!(
-                "the HCL parser did not finish within {} s on brackets nested {depth} deep; simplify this expression",
-                DEADLINE.as_secs()
-            ),
-            Span::new(file, deepest, deepest),
-        )),
-    }
+    parse_now(text, file)
 }
 
-/// Parse a string template (a `.tf.json` string, a `templatefile`) unless its brackets nest
-/// deeper than the parser handles quickly; `None` then, and the caller reports the value as
-/// unknown rather than risk a parse that takes exponential time.
+/// Parse a string template (a `.tf.json` string, a `templatefile`) unless it is broken deep
+/// enough for the parse to take exponential time: `None` then, and the caller reports the
+/// value as unknown.
 pub fn parse_template_bounded(text: &str) -> Option<Result<hcl_edit::template::Template, String>> {
-    if bracket_depth(text).0 > SAFE_DEPTH {
+    if hcl_cost::check(text, Start::Template).is_err() {
         return None;
     }
     Some(hcl_edit::parser::parse_template(text).map_err(|e| e.message().to_string()))
+}
+
+/// The message of a refused parse; its location is the break.
+fn refusal(b: &Break) -> String {
+    format!(
+        "{}, {} levels deep: a syntax error nested this deep is not parsed, as the HCL parser's time doubles with every level around it",
+        b.what, b.depth
+    )
 }
 
 /// How many repeated object keys one file may have before its parse error is reported.
@@ -129,26 +109,6 @@ fn error(e: hcl_edit::parser::Error, text: &str, file: FileId) -> ParseError {
     ParseError::new(e.message().to_string(), Span::new(file, offset, offset))
 }
 
-/// The deepest nesting of `(`, `[` and `{` (a cheap over-estimate: brackets in strings and
-/// comments count too), and the offset where it is reached.
-fn bracket_depth(text: &str) -> (usize, usize) {
-    let (mut depth, mut max, mut at) = (0usize, 0usize, 0usize);
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    max = depth;
-                    at = i;
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    (max, at)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,10 +152,21 @@ mod tests {
 
     #[test]
     fn exponential_input_is_an_error_not_a_hang() {
-        // 40 levels would take days without the deadline.
+        // 40 levels would take days to parse.
         let text = format!("x = {}#", "a+b+(".repeat(40));
         let e = parse(&text, FileId(0)).unwrap_err();
-        assert!(e.message.contains("did not finish"), "{}", e.message);
+        assert!(
+            e.message.starts_with("`(` is never closed, 40 levels deep: "),
+            "{}",
+            e.message
+        );
         assert_eq!(e.span.start as usize, text.rfind('(').unwrap());
+        // So would 12 levels around a long unterminated string.
+        let text = format!("x = {}\"{}", "a+b+(".repeat(12), "x".repeat(100_000));
+        let e = parse(&text, FileId(0)).unwrap_err();
+        assert!(e.message.starts_with("the string is never closed"), "{}", e.message);
+        // Shallow breaks keep the parser's own message.
+        let e = parse("x = a+b+(a+b+(#", FileId(0)).unwrap_err();
+        assert_eq!(e.message, "unexpected token");
     }
 }

@@ -5,6 +5,7 @@
 //! All parsers cap nesting depth so that hostile input cannot overflow the stack.
 
 pub mod hcl;
+pub mod hcl_cost;
 pub mod json;
 pub mod node;
 pub mod yaml;

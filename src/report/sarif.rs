@@ -397,14 +397,6 @@ pub fn render(report: &Report) -> String {
     let base = std::env::current_dir()
         .map(|d| repository_prefix(&d))
         .unwrap_or_default();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let index = table.index(&f.code).expect("every finding's rule is in the table");
-            result(report, f, index, &base)
-        })
-        .collect();
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -423,17 +415,76 @@ pub fn render(report: &Report) -> String {
                 SRCROOT: { "description": { "text": "The root of the git repository ctlint ran in (or the directory it ran from, outside a repository)." } }
             },
             "columnKind": "utf16CodeUnits",
-            "results": results,
+            "results": [],
         }]
     });
-    let mut out = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
+    let out = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
+    // The results are serialized one at a time into the place of the empty list, so that
+    // memory holds the output and one result, not a JSON tree of every result (gigabytes for
+    // a few hundred thousand findings). The bytes are those of serializing the whole tree.
+    let results = report.findings.iter().map(|f| {
+        let index = table.index(&f.code).expect("every finding's rule is in the table");
+        result(report, f, index, &base)
+    });
+    let mut out = splice_list(&out, "\"results\": []", results);
     out.push('\n');
+    out
+}
+
+/// `pretty` with the empty list after `key` (a `"key": []` that occurs once) replaced by the
+/// pretty-printed `items`, indented as `serde_json::to_string_pretty` indents them.
+fn splice_list(pretty: &str, key: &str, items: impl Iterator<Item = Value>) -> String {
+    let at = pretty.find(key).expect("the placeholder is in the document");
+    let line_start = pretty[..at].rfind('\n').map_or(0, |n| n + 1);
+    let indent = &pretty[line_start..at];
+    let list_start = at + key.len() - 2;
+    let mut out = String::with_capacity(pretty.len());
+    out.push_str(&pretty[..list_start]);
+    out.push('[');
+    let mut any = false;
+    for item in items {
+        out.push_str(if any { ",\n" } else { "\n" });
+        any = true;
+        // Strings are escaped, so every newline of the item is between JSON tokens.
+        let text = serde_json::to_string_pretty(&item).expect("a result serializes");
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(indent);
+            out.push_str("  ");
+            out.push_str(line);
+        }
+    }
+    if any {
+        out.push('\n');
+        out.push_str(indent);
+    }
+    out.push(']');
+    out.push_str(&pretty[list_start + 2..]);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spliced_lists_are_the_bytes_of_the_whole_tree() {
+        for items in [
+            vec![],
+            vec![json!({"a": [1, {"b": "x\ny"}]})],
+            vec![json!(1), json!({"c": {}})],
+        ] {
+            let whole = json!({"runs": [{"k": 1, "results": items.clone()}]});
+            let empty = json!({"runs": [{"k": 1, "results": []}]});
+            let pretty = serde_json::to_string_pretty(&empty).unwrap();
+            assert_eq!(
+                splice_list(&pretty, "\"results\": []", items.into_iter()),
+                serde_json::to_string_pretty(&whole).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn relative_paths_are_normalised_and_encoded() {

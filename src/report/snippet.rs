@@ -40,7 +40,11 @@ impl Snippet {
         // Per file line: (file byte offset of the line, kept char range, excerpt byte offset).
         let mut kept: Vec<(usize, usize, usize, bool)> = Vec::new();
         for line in first_line..=last_line {
-            let (start, end) = file.line_range(line);
+            let (mut start, end) = file.line_range(line);
+            // A byte order mark is not text: not shown, and not a column.
+            if start == 0 && file.text.starts_with('\u{feff}') {
+                start = '\u{feff}'.len_utf8().min(end);
+            }
             let line_text = &file.text[start..end];
             let n = line_text.chars().count();
             let (from, to) = if n <= MAX_LINE {

@@ -93,7 +93,7 @@ pub struct Ctx<'a> {
     pub trace: RefCell<Vec<(Span, Span, String)>>,
 }
 
-const TOO_DEEP: &str = "the template nests brackets too deeply to be evaluated";
+const TOO_DEEP: &str = "the template has a syntax error nested too deep to be parsed";
 
 /// The most text a `%{ for }` directive renders (nested loops multiply).
 const MAX_TEMPLATE_BYTES: usize = 1 << 20;
