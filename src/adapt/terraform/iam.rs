@@ -2,30 +2,57 @@
 //! `aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` and `managed_policy_arns`, folded into the role's `policies`
 //! (the documents of policies defined in the scan) and `managed_policy_arns` (every ARN).
 
+use std::collections::HashMap;
+
 use super::body::Block;
 use super::eval::Ctx;
 use super::policy_attr;
 use crate::model::{Kind, Resource, V, Val};
 use crate::source::Span;
 
+/// Where the resources of a module are, by local name and by literal `name`, so that folding
+/// each split resource into its target is a lookup, not a scan of every resource (which made
+/// a module of 280,000 resources take 19 s).
+pub(super) struct Targets {
+    by_local: HashMap<String, usize>,
+    by_name: HashMap<(Kind, String), usize>,
+}
+
+impl Targets {
+    /// The first resource of each local name and of each (kind, literal `name`). Folding
+    /// changes neither, so the index holds while `out` is folded into.
+    pub(super) fn new(out: &[Resource]) -> Targets {
+        let mut t = Targets {
+            by_local: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (i, r) in out.iter().enumerate() {
+            t.by_local.entry(r.local_name().to_string()).or_insert(i);
+            if let Some(name) = r.field("name").and_then(Val::as_str) {
+                t.by_name.entry((r.kind, name.to_string())).or_insert(i);
+            }
+        }
+        t
+    }
+}
+
 /// The resource of `kind` that a value refers to: by reference to its local name (an alias
 /// reference leads to the alias's key), or by its literal `name`.
-pub(super) fn find_target(out: &[Resource], target: &Val, kind: Kind) -> Option<usize> {
+pub(super) fn find_target(out: &[Resource], targets: &Targets, target: &Val, kind: Kind) -> Option<usize> {
     let text = target.text()?;
     for a in text.attr_refs() {
-        if let Some(i) = out.iter().position(|r| r.local_name() == a.target) {
+        if let Some(&i) = targets.by_local.get(a.target.as_str()) {
             if out[i].kind == kind {
                 return Some(i);
             }
             if out[i].kind == Kind::KeyAlias && kind == Kind::Key {
                 let key = out[i].field("target_key_id")?.clone();
-                return find_target(out, &key, Kind::Key);
+                return find_target(out, targets, &key, Kind::Key);
             }
         }
     }
     let lit = text.as_lit()?;
-    out.iter()
-        .position(|r| r.kind == kind && r.field("name").and_then(Val::as_str) == Some(lit))
+    targets.by_name.get(&(kind, lit.to_string())).copied()
 }
 
 fn policy_item(name: Val, document: Val, span: Span) -> Val {
@@ -58,14 +85,14 @@ pub(super) fn inline_policies(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
     }
 }
 
-pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource], targets: &Targets) {
     let Some(role_attr) = b.body.attr("role") else { return };
     let role_val = ctx.eval(role_attr.expr);
     if b.labels[0] == "aws_iam_role_policy_attachment" {
-        attach(ctx, b, &role_val, out);
+        attach(ctx, b, &role_val, out, targets);
         return;
     }
-    let Some(i) = find_target(out, &role_val, Kind::Role) else {
+    let Some(i) = find_target(out, targets, &role_val, Kind::Role) else {
         return;
     };
     let Some(p) = b.body.attr("policy") else { return };
@@ -75,17 +102,17 @@ pub(super) fn fold_role_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource
 }
 
 /// `aws_iam_policy_attachment` (the exclusive attachment): every role of `roles` gets the policy.
-pub(super) fn fold_policy_attachment(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+pub(super) fn fold_policy_attachment(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource], targets: &Targets) {
     let Some(roles) = b.body.attr("roles") else { return };
     let roles = ctx.eval(roles.expr);
     for role in roles.as_list().unwrap_or(&[]) {
-        attach(ctx, b, role, out);
+        attach(ctx, b, role, out, targets);
     }
 }
 
 /// `aws_iam_role_policy_attachment`: the role lists the policy ARN, and a policy defined in the
 /// module lists the role in `roles` (as an `AWS::IAM::ManagedPolicy` lists its `Roles`).
-fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource]) {
+fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource], targets: &Targets) {
     let Some(arn_attr) = b.body.attr("policy_arn") else {
         return;
     };
@@ -111,7 +138,7 @@ fn attach(ctx: &Ctx<'_>, b: &Block<'_>, role: &Val, out: &mut [Resource]) {
             }
         }
     }
-    if let Some(i) = find_target(out, role, Kind::Role) {
+    if let Some(i) = find_target(out, targets, role, Kind::Role) {
         crate::adapt::add_managed_policy_arn(&mut out[i], arn.with_source("policy_arn"), "policy_arn");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::body::Block;
 use super::eval::Ctx;
-use super::iam::find_target;
+use super::iam::{Targets, find_target};
 use super::policy_attr;
 use crate::model::{Kind, Resource};
 
@@ -14,11 +14,11 @@ pub(super) fn default_policy(r: &mut Resource) {
     }
 }
 
-pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource], targets: &Targets) {
     let (Some(key_attr), Some(p)) = (b.body.attr("key_id"), b.body.attr("policy")) else {
         return;
     };
-    if let Some(i) = find_target(out, &ctx.eval(key_attr.expr), Kind::Key) {
+    if let Some(i) = find_target(out, targets, &ctx.eval(key_attr.expr), Kind::Key) {
         out[i]
             .fields
             .insert("policy", policy_attr(ctx, &p).with_source("policy"));

@@ -514,16 +514,17 @@ pub(crate) fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
         }
     }
     // Split resources fold into what they configure, once every resource exists.
+    let targets = iam::Targets::new(&out);
     for b in resources {
         let ty = b.labels[0];
         if ty.starts_with("aws_s3_bucket_") {
-            s3::fold_split(ctx, b, &mut out);
+            s3::fold_split(ctx, b, &mut out, &targets);
         } else if ty == "aws_kms_key_policy" {
-            kms::fold_key_policy(ctx, b, &mut out);
+            kms::fold_key_policy(ctx, b, &mut out, &targets);
         } else if ty == "aws_iam_role_policy" || ty == "aws_iam_role_policy_attachment" {
-            iam::fold_role_policy(ctx, b, &mut out);
+            iam::fold_role_policy(ctx, b, &mut out, &targets);
         } else if ty == "aws_iam_policy_attachment" {
-            iam::fold_policy_attachment(ctx, b, &mut out);
+            iam::fold_policy_attachment(ctx, b, &mut out, &targets);
         }
     }
     super::attach_managed_policies(&mut out);

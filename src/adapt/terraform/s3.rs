@@ -121,12 +121,12 @@ pub(super) fn legacy_blocks(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
 }
 
 /// Fold one split resource into its bucket.
-pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) {
+pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource], targets: &super::iam::Targets) {
     let ty = b.labels[0];
     let body = &b.body;
     let Some(bucket_attr) = body.attr("bucket") else { return };
     let target = ctx.eval(bucket_attr.expr);
-    let Some(i) = super::iam::find_target(out, &target, Kind::Bucket) else {
+    let Some(i) = super::iam::find_target(out, targets, &target, Kind::Bucket) else {
         return;
     };
     let header = b.header;
