@@ -35,6 +35,7 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("repo", "repo", &["CT001"]),
     ("registry", "registry", &["CT000", "CT001"]),
     ("for-each", "for-each", &["CT001"]),
+    ("splat", "splat", &["CT001"]),
     ("nested-index", "nested-index", &["CT002"]),
     ("providers", "providers", &["CT203"]),
     ("language", "language", &["CT000", "CT001", "CT002"]),

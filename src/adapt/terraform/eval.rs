@@ -787,6 +787,12 @@ impl<'a> Ctx<'a> {
                     Ok(call) => call,
                     Err(why) => return self.unknown(src, span, why),
                 };
+                if call.repeated
+                    && let Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_)) =
+                        ops.get(1).map(|o| o.value())
+                {
+                    return self.module_splat(&call, name, ops, src, base, span);
+                }
                 let (child, rest) = match self.module_instance(&call, name, ops.get(1), src, base) {
                     Ok(found) => found,
                     Err(why) => return self.unknown(src, span, why),
@@ -856,6 +862,63 @@ impl<'a> Ctx<'a> {
     /// The instance of `call` a reference names (`module.x` alone, `module.x[0]`,
     /// `module.x["eu"]` when the call has `count`/`for_each`), and where the output name is in
     /// the traversal. With an unknown collection the one instance stands for every key.
+    /// `module.x[*].out` (and the legacy `module.x.*.out`) over a module with `count`: the list
+    /// of every instance's output, in index order; the operators after `[*]` apply to each
+    /// instance (after `.*`, only the attribute names do, as in Terraform). A module with
+    /// `for_each` is a map, which a splat does not spread (Terraform makes it a one-element list
+    /// of the map): unknown, with the `for` expression to write instead.
+    fn module_splat(
+        &self,
+        call: &Rc<super::Call<'a>>,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: Src<'_>,
+        base: u32,
+        span: Span,
+    ) -> Val {
+        let address = format!("{}module.{name}", self.prefix());
+        if let Some(why) = &call.unknown {
+            return self.unknown(src, span, format!("the instances of `{address}` are not known: {why}"));
+        }
+        if call
+            .instances
+            .iter()
+            .any(|(k, _)| matches!(k, Some(InstanceKey::Str(_))))
+        {
+            return self.unknown(
+                src,
+                span,
+                format!(
+                    "`{address}` has `for_each`, so it is a map that `[*]` does not spread; use `[for m in {address} : m.<output>]` or `{address}[\"key\"]`"
+                ),
+            );
+        }
+        let rest = &ops[2..];
+        let each = if matches!(ops[1].value(), TraversalOperator::AttrSplat(_)) {
+            rest.iter()
+                .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                .count()
+        } else {
+            rest.len()
+        };
+        let Some(TraversalOperator::GetAttr(output)) = rest.first().map(|o| o.value()) else {
+            return self.unknown(
+                src,
+                span,
+                "a whole module object is not evaluated; name one of its outputs",
+            );
+        };
+        let items = call
+            .instances
+            .iter()
+            .map(|(_, child)| {
+                let v = child.output(output.value().as_str(), src, span);
+                self.apply_ops(v, &rest[1..each], src, base, span)
+            })
+            .collect();
+        self.apply_ops(Val::new(V::List(items), span), &rest[each..], src, base, span)
+    }
+
     fn module_instance(
         &self,
         call: &Rc<super::Call<'a>>,

@@ -3,7 +3,7 @@
 
 use super::body::Block;
 use super::eval::Ctx;
-use super::iam::find_target;
+use super::iam::{Targets, find_target};
 use super::policy_attr;
 use crate::model::{Kind, Resource};
 
@@ -15,9 +15,9 @@ pub(super) fn default_policy(r: &mut Resource) {
 }
 
 /// Replace its key's policy; the key's index when it is in the module.
-pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) -> Option<usize> {
+pub(super) fn fold_key_policy(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource], targets: &Targets) -> Option<usize> {
     let key_attr = b.body.attr("key_id")?;
-    let i = find_target(out, &ctx.eval(key_attr.expr), Kind::Key)?;
+    let i = find_target(out, targets, &ctx.eval(key_attr.expr), Kind::Key)?;
     if let Some(p) = b.body.attr("policy") {
         out[i]
             .fields

@@ -547,14 +547,17 @@ pub(crate) fn instance_resources(ctx: &Ctx<'_>) -> Vec<Resource> {
     }
     // Split resources fold into what they configure, once every resource exists.
     let mut owners: Vec<(Span, Span)> = Vec::new();
+    let targets = iam::Targets::new(&out);
     for b in resources {
         let ty = b.labels[0];
         let owner = match ty {
-            "aws_kms_key_policy" => kms::fold_key_policy(ctx, b, &mut out),
-            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => iam::fold_role_policy(ctx, b, &mut out),
-            "aws_iam_policy_attachment" => iam::fold_policy_attachment(ctx, b, &mut out),
+            "aws_kms_key_policy" => kms::fold_key_policy(ctx, b, &mut out, &targets),
+            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => {
+                iam::fold_role_policy(ctx, b, &mut out, &targets)
+            }
+            "aws_iam_policy_attachment" => iam::fold_policy_attachment(ctx, b, &mut out, &targets),
             // The rest of the list: the split S3 resources.
-            _ if FOLDED.contains(&ty) => s3::fold_split(ctx, b, &mut out),
+            _ if FOLDED.contains(&ty) => s3::fold_split(ctx, b, &mut out, &targets),
             _ => None,
         };
         if let Some(i) = owner {

@@ -121,12 +121,17 @@ pub(super) fn legacy_blocks(ctx: &Ctx<'_>, b: &Block<'_>, r: &mut Resource) {
 }
 
 /// Fold one split resource into its bucket; the bucket's index when it is in the module.
-pub(super) fn fold_split(ctx: &Ctx<'_>, b: &Block<'_>, out: &mut [Resource]) -> Option<usize> {
+pub(super) fn fold_split(
+    ctx: &Ctx<'_>,
+    b: &Block<'_>,
+    out: &mut [Resource],
+    targets: &super::iam::Targets,
+) -> Option<usize> {
     let ty = b.labels[0];
     let body = &b.body;
     let bucket_attr = body.attr("bucket")?;
     let target = ctx.eval(bucket_attr.expr);
-    let i = super::iam::find_target(out, &target, Kind::Bucket)?;
+    let i = super::iam::find_target(out, targets, &target, Kind::Bucket)?;
     let header = b.header;
     let fields = &mut out[i].fields;
     match ty {
