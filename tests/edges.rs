@@ -128,10 +128,16 @@ fn numeric_flags_and_globs_are_range_checked() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    std::fs::write(dir.path().join(".ctlint.yaml"), "min_retention_days: -5\n").unwrap();
-    let o = ctlint_in(dir.path(), &["check", "."]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("`min_retention_days` takes a number of at least 1"));
+    for bad in ["-5", "1e400", "0.5"] {
+        std::fs::write(dir.path().join(".ctlint.yaml"), format!("min_retention_days: {bad}\n")).unwrap();
+        let o = ctlint_in(dir.path(), &["check", "."]);
+        assert_eq!(o.status.code(), Some(2), "min_retention_days: {bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("`min_retention_days` takes a number of at least 1"),
+            "min_retention_days: {bad}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 const BAD_TRAIL: &str = "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  s3_bucket_name = \"b\"\n}\n";
