@@ -149,6 +149,22 @@ pub struct AttrRef {
 }
 
 impl Val {
+    /// The first value at `span`, depth first in written order, that `wanted` accepts.
+    pub fn find_at(&self, span: Span, wanted: impl Fn(&Val) -> bool) -> Option<&Val> {
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            if v.span == span && wanted(v) {
+                return Some(v);
+            }
+            match &v.v {
+                V::List(items) => stack.extend(items.iter().rev()),
+                V::Map(entries) => stack.extend(entries.iter().rev().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        None
+    }
+
     pub fn new(v: V, span: Span) -> Val {
         Val {
             v,

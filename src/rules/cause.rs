@@ -5,7 +5,7 @@
 //! its cause.
 
 use crate::finding::Cause;
-use crate::model::{Edge, Format, Resource, Unknown, V, Val};
+use crate::model::{Edge, Format, Resource, Unknown};
 use crate::source::Span;
 
 use super::eval::display_name;
@@ -29,7 +29,7 @@ pub fn of_link(from: &Resource, edge: Edge, span: Span, state: &str) -> Option<C
 /// The cause of an unknown that a field of `target` at `span` gives, when that field holds the
 /// unresolved value.
 pub fn of_value(target: &Resource, span: Span, state: &str) -> Option<Cause> {
-    let v = unknown_at(&target.fields, span)?;
+    let v = target.fields.find_at(span, |v| v.unknown_info().is_some())?;
     let u = v.unknown_info()?;
     let field = if v.source.is_empty() { u.expr.as_str() } else { v.source };
     Some(Cause {
@@ -38,22 +38,6 @@ pub fn of_value(target: &Resource, span: Span, state: &str) -> Option<Cause> {
         state: state.to_string(),
         advice: advice(u, target.format),
     })
-}
-
-/// The unknown value at `span` among `fields`.
-fn unknown_at(fields: &Val, span: Span) -> Option<&Val> {
-    let mut stack = vec![fields];
-    while let Some(v) = stack.pop() {
-        if v.span == span && v.unknown_info().is_some() {
-            return Some(v);
-        }
-        match &v.v {
-            V::List(items) => stack.extend(items.iter().rev()),
-            V::Map(entries) => stack.extend(entries.iter().rev().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The text between `after` and the next backtick in `s`.

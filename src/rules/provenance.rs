@@ -4,7 +4,7 @@
 //! become related labels, and the help says where to change it (docs/verdicts.md#where-a-value-comes-from).
 
 use crate::finding::Label;
-use crate::model::{V, Val, Via, ViaKind};
+use crate::model::{Val, Via, ViaKind};
 use crate::source::{SourceMap, Span};
 
 use super::describe;
@@ -14,18 +14,7 @@ pub fn value_at(fields: &Val, span: Span) -> Option<&Val> {
     if span.is_empty() {
         return None;
     }
-    let mut stack = vec![fields];
-    while let Some(v) = stack.pop() {
-        if v.span == span && v.via.as_deref().is_some_and(|via| !via.expr.is_empty()) {
-            return Some(v);
-        }
-        match &v.v {
-            V::List(items) => stack.extend(items.iter().rev()),
-            V::Map(entries) => stack.extend(entries.iter().rev().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
-    None
+    fields.find_at(span, |v| v.via.as_deref().is_some_and(|via| !via.expr.is_empty()))
 }
 
 /// The steps of a value's chain, outermost (the use) first.
