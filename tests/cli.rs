@@ -1,21 +1,13 @@
 //! The `ctlint` binary: exit codes, every output format, parse errors among good files, rule and
 //! configuration errors, pre-commit style single-file runs.
 
-use std::path::Path;
+mod common;
+use common::ctlint_in;
 use std::process::{Command, Output};
 
 fn ctlint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ctlint"))
         .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ctlint")
-}
-
-fn ctlint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctlint"))
-        .args(args)
-        .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
         .expect("run ctlint")

@@ -1,16 +1,8 @@
 //! The edges a gate must hold on, through the real binary: input shapes that used to crash or
 //! slow down a renderer.
 
-use std::process::Command;
-
-fn ctlint_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ctlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("ctlint runs")
-}
+mod common;
+use common::ctlint_in;
 
 /// A minified template: every trail on line 1, the last ones past column 65,535 (miette pads
 /// with `{:width$}`, whose width must fit in 16 bits).

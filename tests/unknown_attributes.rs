@@ -2,17 +2,9 @@
 //! names it, a block is reported once however many instances it expands to, suppressions and
 //! macros, and required properties left unset (docs/rules.md#ct901-and-the-resource-type-schemas).
 
+mod common;
+use common::ctlint_in;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn ctlint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ctlint")
-}
 
 /// The JSON report of `ctlint check --format json ARGS` in `dir`.
 fn report(dir: &Path, args: &[&str]) -> serde_json::Value {

@@ -116,3 +116,13 @@ pub fn render_plain(report: &Report) -> String {
         },
     )
 }
+
+/// Run the real binary in `dir` with plain (uncoloured) output.
+pub fn ctlint_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ctlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ctlint")
+}
